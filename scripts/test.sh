@@ -17,10 +17,10 @@ sudo_if_needed() {
 apt_updated=
 apt_install() {
 	if [ -z "$apt_updated" ]; then
-		sudo_if_needed apt-get update -qq
+		sudo_if_needed apt-get -o DPkg::Lock::Timeout=300 update -qq
 		apt_updated=1
 	fi
-	sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+	sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$@" >/dev/null
 }
 
 find_pg_bin() {
