@@ -1,0 +1,174 @@
+package breaking
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// compareField lists the changes between two versions of one field; n
+// may carry a new key when the field was renamed.
+func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
+	var changes []Change
+	add := func(k Kind, detail string) {
+		changes = append(changes, change(k, typ, n.Key, detail))
+	}
+
+	if ot, nt := typeOf(o), typeOf(n); ot != nt {
+		add(FieldRetyped, fmt.Sprintf("%s to %s: stored values no longer decode", ot, nt))
+	}
+
+	if k, detail, ok := compareStyle(o, n); ok {
+		add(k, detail)
+	}
+
+	od, nd := keyword(o.Keywords, roleDefault), keyword(n.Keywords, roleDefault)
+	if canon(od) != canon(nd) {
+		add(DefaultChanged, fmt.Sprintf("from %s to %s: new forms and clients that rely on it get a different value", show(od), show(nd)))
+	}
+
+	tightened, loosened := compareValidation(o, n, oldReq, newReq)
+	if len(tightened) > 0 {
+		add(ValidationTightened, strings.Join(tightened, "; ")+": stored values may now fail")
+	}
+	if len(loosened) > 0 {
+		add(ValidationLoosened, strings.Join(loosened, "; "))
+	}
+
+	if shown := comparePresentation(o, n); len(shown) > 0 {
+		add(PresentationChanged, strings.Join(shown, "; "))
+	}
+	return changes
+}
+
+// typeOf describes how a field's value is stored, e.g. "integer" or
+// "string format duration".
+func typeOf(p Property) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(p.Keywords)) {
+		v := p.Keywords[k]
+		if roleOf(k, v, nil) != roleType {
+			continue
+		}
+		if k == "type" {
+			parts = append([]string{unquote(v)}, parts...)
+			continue
+		}
+		parts = append(parts, k+" "+unquote(v))
+	}
+	if len(parts) == 0 {
+		return "any"
+	}
+	return strings.Join(parts, " ")
+}
+
+func unquote(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return canon(raw)
+}
+
+func compareStyle(o, n Property) (Kind, string, bool) {
+	os, ns := unquote(keyword(o.Keywords, roleStyle)), unquote(keyword(n.Keywords, roleStyle))
+	switch {
+	case os == ns:
+		return "", "", false
+	case os == "secret":
+		return SecretDropped, "values once masked are now shown to viewers and in lists", true
+	case ns == "secret":
+		return SecretAdded, "viewers and lists no longer receive the value", true
+	}
+	return StyleChanged, fmt.Sprintf("from %q to %q", os, ns), true
+}
+
+func comparePresentation(o, n Property) []string {
+	var shown []string
+	for _, k := range unionKeys(o.Keywords, n.Keywords) {
+		ov, nv := o.Keywords[k], n.Keywords[k]
+		if roleOf(k, ov, nv) == rolePresentation && canon(ov) != canon(nv) {
+			shown = append(shown, fmt.Sprintf("%s from %s to %s", k, show(ov), show(nv)))
+		}
+	}
+	return shown
+}
+
+// compareValidation reads the validate tag when the schema carries it,
+// since it is what the generated validator checks; otherwise the JSON
+// Schema keywords that restrict values.
+func compareValidation(o, n Property, oldReq, newReq bool) (tightened, loosened []string) {
+	ot, nt := keyword(o.Keywords, roleRules), keyword(n.Keywords, roleRules)
+	if ot != nil || nt != nil {
+		return compareRules(unquote(ot), unquote(nt))
+	}
+
+	for _, k := range unionKeys(o.Keywords, n.Keywords) {
+		ov, nv := o.Keywords[k], n.Keywords[k]
+		if canon(ov) == canon(nv) {
+			continue
+		}
+		t, l := compareRestriction(k, roleOf(k, ov, nv), ov, nv)
+		tightened, loosened = append(tightened, t...), append(loosened, l...)
+	}
+
+	switch {
+	case newReq && !oldReq:
+		tightened = append(tightened, "now required")
+	case oldReq && !newReq:
+		loosened = append(loosened, "no longer required")
+	}
+	return tightened, loosened
+}
+
+func compareRestriction(k string, r role, ov, nv json.RawMessage) (tightened, loosened []string) {
+	if r != roleLower && r != roleUpper && r != roleRestrict {
+		return nil, nil
+	}
+	switch {
+	case ov == nil:
+		return []string{fmt.Sprintf("%s %s added", k, show(nv))}, nil
+	case nv == nil:
+		return nil, []string{fmt.Sprintf("%s %s removed", k, show(ov))}
+	}
+
+	what := fmt.Sprintf("%s changed from %s to %s", k, show(ov), show(nv))
+	if r == roleRestrict {
+		if k == "enum" && subset(ov, nv) {
+			return nil, []string{what}
+		}
+		return []string{what}, nil
+	}
+
+	of, errO := strconv.ParseFloat(canon(ov), 64)
+	nf, errN := strconv.ParseFloat(canon(nv), 64)
+	if errO == nil && errN == nil && (r == roleLower) != (nf > of) {
+		return nil, []string{fmt.Sprintf("%s %s from %s to %s", k, moved(of, nf), show(ov), show(nv))}
+	}
+	if errO == nil && errN == nil {
+		return []string{fmt.Sprintf("%s %s from %s to %s", k, moved(of, nf), show(ov), show(nv))}, nil
+	}
+	return []string{what}, nil
+}
+
+// subset reports whether every element of the JSON array a is in b.
+func subset(a, b json.RawMessage) bool {
+	var as, bs []any
+	if json.Unmarshal(a, &as) != nil || json.Unmarshal(b, &bs) != nil {
+		return false
+	}
+	for _, v := range as {
+		in := slices.ContainsFunc(bs, func(w any) bool {
+			x, _ := json.Marshal(v)
+			y, _ := json.Marshal(w)
+			return string(x) == string(y)
+		})
+		if !in {
+			return false
+		}
+	}
+	return true
+}
