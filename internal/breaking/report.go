@@ -57,8 +57,8 @@ func summary(counts map[Category]int) string {
 	if n == 1 {
 		noun = "change"
 	}
-	return fmt.Sprintf("%d breaking %s (%d %s, %d %s)", n, noun,
-		counts[StoredData], StoredData, counts[API], API)
+	return fmt.Sprintf("%d breaking %s (stored data: %d, API clients: %d)", n, noun,
+		counts[StoredData], counts[API])
 }
 
 // byPosition orders changes by file, line and column; changes without a
