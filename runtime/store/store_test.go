@@ -283,3 +283,20 @@ func countRows(t testing.TB, s *Store, table string) int64 {
 	}
 	return n
 }
+
+func TestSQLiteRunsInWALModeWithForeignKeys(t *testing.T) {
+	ctx := context.Background()
+	s := fresh(t, filepath.Join(t.TempDir(), "secrets.db"))
+
+	var mode string
+	var foreignKeys int
+	if err := s.DB().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&foreignKeys); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "wal" || foreignKeys != 1 {
+		t.Fatalf("journal_mode %q and foreign_keys %d, want wal and 1", mode, foreignKeys)
+	}
+}
