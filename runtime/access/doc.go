@@ -1,0 +1,30 @@
+// Package access decides who may use which secret, and records it.
+//
+// A Service sits on the encrypted store: it creates, changes and deletes
+// secrets for a Subject, shares them with users (owner, editor, viewer)
+// and attaches them to groups, so that systems acting for a group's
+// members can find them. Every change, share, reveal and refused attempt
+// writes an audit row; events reach subscribers after commit.
+//
+//	svc, err := access.New(ctx, access.Config{
+//		Store:      st,                       // *store.Store
+//		Registry:   generated.Registry(),
+//		Membership: dir,                      // read at each request
+//		GroupID:    groupIDByName,            // "system" -> its group id
+//	})
+//	alice := access.Subject{UserID: aliceID}
+//	smtp, err := svc.Create(ctx, alice, "SMTP", payload, nil) // attached to system
+//
+//	// The mail system, acting for alice, finds the server of group system:
+//	server, err := access.MatchCredentials[secret.SMTP](ctx, svc, alice,
+//		access.MatchQuery{Group: systemID, Expect: true})
+//
+// Viewers get fields styled secret as Mask unless they Reveal, which is
+// audited. Sending Mask (or leaving the key out) in an Update keeps the
+// stored value. Updates and deletes carry the version they change; a stale
+// one matches kind.ErrConflict. Refusals match ErrForbidden.
+//
+// The service keeps its tables, prefixed acl_, in the store's database.
+// Lookups by group and type are indexed queries joined to the store's
+// secrets by id, so only the secrets they return are decrypted.
+package access

@@ -1,0 +1,96 @@
+package access
+
+import (
+	"encoding/json"
+
+	"github.com/secretgen/secretgen/runtime/kind"
+)
+
+// canonical decodes a client's payload strictly, validates it and returns
+// the type's canonical encoding. Errors are *kind.DecodeError or
+// *kind.ValidationError and name keys and rules, never values.
+func canonical(t kind.Type, payload []byte) ([]byte, error) {
+	v, err := t.Decode(payload, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Validate(v); err != nil {
+		return nil, err
+	}
+	return t.Encode(v)
+}
+
+// object splits a JSON object into its keys. A payload that is not an
+// object is a *kind.DecodeError that does not quote it.
+func object(t kind.Type, payload []byte) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil || m == nil {
+		return nil, &kind.DecodeError{Type: t.Name, Reason: "want a JSON object"}
+	}
+	return m, nil
+}
+
+// masked returns the payload with the value of every field styled secret
+// replaced by Mask.
+func masked(t kind.Type, payload []byte) ([]byte, error) {
+	m, err := object(t, payload)
+	if err != nil {
+		return nil, err
+	}
+
+	mask, _ := json.Marshal(Mask)
+	for _, f := range t.Form.Fields {
+		if _, ok := m[f.Key]; ok && f.Secret() {
+			m[f.Key] = mask
+		}
+	}
+	return json.Marshal(m)
+}
+
+// merged returns the incoming payload with every field styled secret that
+// is absent or holds Mask taken from the stored payload, so that a form
+// can be saved without knowing the password.
+func merged(t kind.Type, stored, incoming []byte) ([]byte, error) {
+	in, err := object(t, incoming)
+	if err != nil {
+		return nil, err
+	}
+	old, err := object(t, stored)
+	if err != nil {
+		return nil, err
+	}
+
+	for _, f := range t.Form.Fields {
+		if f.Secret() && keepsStored(in[f.Key]) {
+			if v, ok := old[f.Key]; ok {
+				in[f.Key] = v
+			} else {
+				delete(in, f.Key)
+			}
+		}
+	}
+	return json.Marshal(in)
+}
+
+// keepsStored reports whether an incoming value of a secret field means
+// "leave it as it is": absent, or Mask.
+func keepsStored(v json.RawMessage) bool {
+	if v == nil {
+		return true
+	}
+	var s string
+	return json.Unmarshal(v, &s) == nil && s == Mask
+}
+
+// nameOf returns the credential's GetName, or "" when the payload does
+// not decode or the type has no GetName.
+func nameOf(t kind.Type, payload []byte) string {
+	v, err := t.Decode(payload, false)
+	if err != nil {
+		return ""
+	}
+	if n, ok := v.(interface{ GetName() string }); ok {
+		return n.GetName()
+	}
+	return ""
+}

@@ -1,0 +1,166 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/secretgen/secretgen/runtime/kind"
+)
+
+// Role is what a user may do with a secret shared with them.
+type Role string
+
+// The roles, from most to least powerful.
+const (
+	Owner  Role = "owner"  // read, change, share, delete
+	Editor Role = "editor" // read and change
+	Viewer Role = "viewer" // read; secret fields masked unless revealed
+)
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool {
+	return r == Owner || r == Editor || r == Viewer
+}
+
+// Subject is who acts in a request: a person, or a system acting for one.
+// The platform builds it for every request from its own authentication.
+type Subject struct {
+	UserID      string
+	Groups      []string // group ids; re-read at each request when the service has a Membership
+	Permissions []string // e.g. "admin"
+}
+
+// Can reports whether the subject holds the permission.
+func (s Subject) Can(permission string) bool {
+	for _, p := range s.Permissions {
+		if p == permission {
+			return true
+		}
+	}
+	return false
+}
+
+// Membership reads a user's groups at the moment of a request, so that
+// leaving a group ends access at once.
+type Membership interface {
+	GroupsOf(ctx context.Context, userID string) ([]string, error)
+}
+
+// UserShare gives one user a role on a secret.
+type UserShare struct {
+	UserID string `json:"user"`
+	Role   Role   `json:"role"`
+}
+
+// Secret is one secret as a subject may see it.
+type Secret struct {
+	kind.Meta
+	// Name is the credential's GetName, taken from the decrypted payload.
+	Name string
+	// Payload is the canonical JSON of the credentials. For a subject who
+	// may not see secret fields, those keys hold Mask.
+	Payload []byte
+	// Masked reports whether secret fields were replaced by Mask.
+	Masked bool
+	// Role is the subject's own role; empty when access comes through a
+	// group only.
+	Role Role
+	// Users and Groups are the shares the subject may see; only owners
+	// see them all.
+	Users  []UserShare
+	Groups []string
+}
+
+// Mask stands in for the value of a secret field that the subject may not
+// see. Sent back unchanged in an update, it keeps the stored value.
+const Mask = "••••••••"
+
+// MatchQuery asks for the one secret a system should use.
+type MatchQuery struct {
+	Type   string // variant name, required
+	Group  string // group id; empty means any group the subject is in
+	Hint   string // a secret id or name that wins when it matches
+	Expect bool   // whether finding nothing is an error
+}
+
+// Action names what happened to a secret, in audit rows and events.
+type Action string
+
+// The audited actions.
+const (
+	ActionCreated      Action = "created"
+	ActionUpdated      Action = "updated"
+	ActionDeleted      Action = "deleted"
+	ActionRestored     Action = "restored"
+	ActionShared       Action = "shared"
+	ActionUnshared     Action = "unshared"
+	ActionGroupAdded   Action = "group_added"
+	ActionGroupRemoved Action = "group_removed"
+	ActionRevealed     Action = "revealed"
+	ActionTransferred  Action = "transferred"
+	ActionUsed         Action = "used"
+	ActionDefaultSet   Action = "default_set"
+	ActionAuditRead    Action = "audit_read"
+)
+
+// Outcome says whether an audited attempt succeeded.
+type Outcome string
+
+// The outcomes.
+const (
+	Allowed Outcome = "allowed"
+	Refused Outcome = "refused"
+)
+
+// AuditEntry is one audit row. It never holds a value.
+type AuditEntry struct {
+	ID       int64
+	At       time.Time
+	Actor    string // user id
+	Action   Action
+	SecretID string
+	Type     string
+	Version  int64
+	Outcome  Outcome
+	Detail   string // e.g. the user or group shared with; never a value
+}
+
+// Event reaches subscribers after the transaction that caused it commits.
+type Event struct {
+	Action   Action
+	Actor    string
+	SecretID string
+	Type     string
+	Version  int64
+}
+
+// ErrForbidden is returned, wrapped with context, when the subject may not
+// do what it asked. Match with errors.Is.
+var ErrForbidden = errors.New("forbidden")
+
+// AmbiguousError is returned by Match when several secrets fit and neither a
+// hint nor a default decides.
+type AmbiguousError struct {
+	Type       string
+	Group      string
+	Candidates []Candidate
+}
+
+// Candidate names one secret that could have matched.
+type Candidate struct {
+	ID   string
+	Name string
+}
+
+// Error names every candidate.
+func (e *AmbiguousError) Error() string {
+	names := make([]string, len(e.Candidates))
+	for i, c := range e.Candidates {
+		names[i] = fmt.Sprintf("%q (%s)", c.Name, c.ID)
+	}
+	return fmt.Sprintf("%d %s secrets in group %q and no hint or default: %s",
+		len(e.Candidates), e.Type, e.Group, strings.Join(names, ", "))
+}
