@@ -1,0 +1,248 @@
+package httpapi
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/secretgen/secretgen/runtime/access"
+	"github.com/secretgen/secretgen/runtime/kind"
+)
+
+// Create returns the handler that creates a secret of type typ from a
+// CreateRequest body and answers 201 with the secret, its ETag and its
+// Location. With typ "", the type comes from the path value {type}.
+func (a *API) Create(typ string) http.Handler {
+	return a.Wrap(func(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
+		t, err := a.lookup(typ, r)
+		if err != nil {
+			return err
+		}
+
+		var req CreateRequest
+		if err := ReadJSON(r, a.maxBody, &req); err != nil {
+			return err
+		}
+		if err := checkData(req.Data); err != nil {
+			return err
+		}
+		if err := checkIDs("groups", "group", req.Groups); err != nil {
+			return err
+		}
+
+		s, err := a.svc.Create(r.Context(), sub, t.Name, req.Data, req.Groups)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", "/api/secrets/"+url.PathEscape(s.ID))
+		writeSecret(w, http.StatusCreated, s)
+		return nil
+	})
+}
+
+// Get returns the handler that answers the secret {id} with its ETag.
+// With typ set, a secret of another type is not found.
+func (a *API) Get(typ string) http.Handler {
+	return a.Wrap(func(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
+		s, err := a.get(r, sub, typ)
+		if err != nil {
+			return err
+		}
+		writeSecret(w, http.StatusOK, s)
+		return nil
+	})
+}
+
+// Update returns the handler that replaces the data of the secret {id}
+// from an UpdateRequest body. The request must carry the version it
+// changes in If-Match. With typ set, a secret of another type is not found.
+func (a *API) Update(typ string) http.Handler {
+	return a.Wrap(func(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		version, err := IfMatch(r)
+		if err != nil {
+			return err
+		}
+
+		var req UpdateRequest
+		if err := ReadJSON(r, a.maxBody, &req); err != nil {
+			return err
+		}
+		if err := checkData(req.Data); err != nil {
+			return err
+		}
+		if typ != "" {
+			if _, err := a.get(r, sub, typ); err != nil {
+				return err
+			}
+		}
+
+		s, err := a.svc.Update(r.Context(), sub, id, version, req.Data)
+		if err != nil {
+			return err
+		}
+		writeSecret(w, http.StatusOK, s)
+		return nil
+	})
+}
+
+// Form returns the handler that answers the form schema of type typ, or
+// with typ "" of the type named by the path value {type}.
+func (a *API) Form(typ string) http.Handler {
+	return a.Wrap(func(w http.ResponseWriter, r *http.Request, _ access.Subject) error {
+		t, err := a.lookup(typ, r)
+		if err != nil {
+			return err
+		}
+		WriteJSON(w, http.StatusOK, NewType(t, true))
+		return nil
+	})
+}
+
+// lookup finds typ, or the type named by the path value {type}.
+func (a *API) lookup(typ string, r *http.Request) (kind.Type, error) {
+	if typ == "" {
+		typ = r.PathValue("type")
+	}
+
+	t, ok := a.reg.Lookup(typ)
+	if !ok {
+		return kind.Type{}, &StatusError{
+			Status: http.StatusNotFound,
+			Detail: fmt.Sprintf("secret type %q: not found; known types: %s",
+				typ, strings.Join(a.reg.Names(), ", ")),
+		}
+	}
+	return t, nil
+}
+
+// get reads the secret {id}, which must be of type typ unless typ is "".
+func (a *API) get(r *http.Request, sub access.Subject, typ string) (access.Secret, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return access.Secret{}, err
+	}
+
+	s, err := a.svc.Get(r.Context(), sub, id)
+	if err != nil {
+		return access.Secret{}, err
+	}
+	if typ != "" && s.Type != typ {
+		return access.Secret{}, fmt.Errorf("%s secret %q: %w", typ, id, kind.ErrNotFound)
+	}
+	return s, nil
+}
+
+func writeSecret(w http.ResponseWriter, status int, s access.Secret) {
+	w.Header().Set("ETag", ETag(s.Version))
+	WriteJSON(w, status, NewSecret(s, true))
+}
+
+// checkData refuses a body whose data key is missing or null.
+func checkData(data []byte) error {
+	d := bytes.TrimSpace(data)
+	if len(d) == 0 || bytes.Equal(d, []byte("null")) {
+		return badRequest("data", "required", "key %q: missing; send the secret's fields as a JSON object", "data")
+	}
+	return nil
+}
+
+// maxID bounds ids taken from paths and bodies.
+const maxID = 128
+
+// checkID reports whether id looks like an id: 1 to maxID URL-safe bytes.
+func checkID(id string) bool {
+	if id == "" || len(id) > maxID {
+		return false
+	}
+	for _, c := range []byte(id) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func idProblem(where, what, id string) *StatusError {
+	return badRequest(where, "id", "%s: %s id %q is malformed; want 1 to %d letters, digits, '-', '_', '.' or '~'",
+		where, what, id, maxID)
+}
+
+// pathID returns the path value name after checking that it is an id.
+func pathID(r *http.Request, name string) (string, error) {
+	id := r.PathValue(name)
+	if !checkID(id) {
+		return "", idProblem("path {"+name+"}", name, id)
+	}
+	return id, nil
+}
+
+// checkIDs checks each id of a list taken from a body key.
+func checkIDs(key, what string, ids []string) error {
+	for i, id := range ids {
+		if !checkID(id) {
+			return idProblem(fmt.Sprintf("%s[%d]", key, i), what, id)
+		}
+	}
+	return nil
+}
+
+// checkQuery refuses query parameters the route does not know, and
+// repeated ones.
+func checkQuery(r *http.Request, allowed []string) error {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return badRequest("", "", "query: malformed: %v", err)
+	}
+
+	for key, vals := range q {
+		if !slices.Contains(allowed, key) {
+			return badRequest(key, "unknown", "query parameter %q: unknown; this route takes %s",
+				key, listOrNone(allowed))
+		}
+		if len(vals) > 1 {
+			return badRequest(key, "repeated", "query parameter %q: given %d times, want once", key, len(vals))
+		}
+	}
+	return nil
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkShares checks the users and groups of a shares body.
+func checkShares(req SharesRequest) error {
+	for i, u := range req.Users {
+		if !checkID(u.UserID) {
+			return idProblem(fmt.Sprintf("users[%d].user", i), "user", u.UserID)
+		}
+		if err := checkRole(fmt.Sprintf("users[%d].role", i), u.Role); err != nil {
+			return err
+		}
+	}
+	return checkIDs("groups", "group", req.Groups)
+}
+
+func checkRole(key string, role access.Role) error {
+	if role.Valid() {
+		return nil
+	}
+	msg := fmt.Sprintf("must be %s, %s or %s", access.Owner, access.Editor, access.Viewer)
+	return &StatusError{
+		Status: http.StatusUnprocessableEntity,
+		Detail: fmt.Sprintf("key %q: role %q is unknown; it %s", key, role, msg),
+		Fields: []kind.FieldError{{Field: key, Rule: "oneof", Message: msg}},
+	}
+}

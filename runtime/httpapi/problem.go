@@ -1,0 +1,149 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/secretgen/secretgen/runtime/access"
+	"github.com/secretgen/secretgen/runtime/kind"
+)
+
+// Problem is an RFC 9457 problem document. Errors lists the fields of a
+// payload that failed, by JSON key and rule; it never holds a value.
+type Problem struct {
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Detail string            `json:"detail"`
+	Errors []kind.FieldError `json:"errors,omitempty"`
+}
+
+// StatusError is a failure whose status the handler knows, such as a
+// malformed body or a missing If-Match header.
+type StatusError struct {
+	Status int
+	Detail string            // says what is wrong and where
+	Fields []kind.FieldError // optional per-field details
+}
+
+// Error returns the detail.
+func (e *StatusError) Error() string {
+	return e.Detail
+}
+
+// badRequest returns a 400 StatusError about one key of the input.
+func badRequest(key, rule, format string, args ...any) *StatusError {
+	msg := fmt.Sprintf(format, args...)
+	e := &StatusError{Status: http.StatusBadRequest, Detail: msg}
+	if key != "" {
+		e.Fields = []kind.FieldError{{Field: key, Rule: rule, Message: msg}}
+	}
+	return e
+}
+
+// ProblemOf maps err to the problem document the API answers with:
+//
+//	*StatusError          its own status
+//	*kind.DecodeError     400, the key in errors
+//	*kind.ValidationError 422, every field in errors
+//	access.ErrForbidden   403
+//	kind.ErrNotFound      404
+//	kind.ErrConflict      412 when the request sent If-Match, else 409
+//	*access.AmbiguousError 409
+//	anything else         500, with a detail that hides the cause
+func ProblemOf(r *http.Request, err error) Problem {
+	var (
+		se  *StatusError
+		de  *kind.DecodeError
+		ve  *kind.ValidationError
+		ae  *access.AmbiguousError
+		mbe *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &se):
+		return problem(se.Status, se.Detail, se.Fields)
+	case errors.As(err, &mbe):
+		return problem(http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("body: larger than %d bytes", mbe.Limit), nil)
+	case errors.As(err, &de):
+		return problem(http.StatusBadRequest, err.Error(), decodeFields(de))
+	case errors.As(err, &ve):
+		return problem(http.StatusUnprocessableEntity, err.Error(), ve.Fields)
+	case errors.As(err, &ae):
+		return problem(http.StatusConflict, err.Error(), nil)
+	case errors.Is(err, kind.ErrConflict) && r.Header.Get("If-Match") != "":
+		return problem(http.StatusPreconditionFailed,
+			err.Error()+": the If-Match version is not the current one; GET the secret again", nil)
+	case errors.Is(err, kind.ErrConflict):
+		return problem(http.StatusConflict, err.Error(), nil)
+	case errors.Is(err, access.ErrForbidden):
+		return problem(http.StatusForbidden, err.Error(), nil)
+	case errors.Is(err, kind.ErrNotFound):
+		return problem(http.StatusNotFound, err.Error(), nil)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return problem(http.StatusServiceUnavailable, "the request was canceled or timed out", nil)
+	}
+	return problem(http.StatusInternalServerError, "internal error; the server log has the cause", nil)
+}
+
+func problem(status int, detail string, fields []kind.FieldError) Problem {
+	return Problem{
+		Type:   "about:blank",
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: detail,
+		Errors: fields,
+	}
+}
+
+func decodeFields(de *kind.DecodeError) []kind.FieldError {
+	if de.Key == "" {
+		return nil
+	}
+	return []kind.FieldError{{Field: de.Key, Rule: "decode", Message: de.Reason}}
+}
+
+// WriteProblem writes err as an application/problem+json document with
+// the status ProblemOf gives it.
+func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
+	p := ProblemOf(r, err)
+
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+// hide turns a refusal about a secret the subject cannot see at all into
+// not found, so that guessing ids tells nothing. A secret is visible when
+// it is in the subject's own list; asking the list rather than Get keeps
+// the probe out of the audit, which holds the real refusal already.
+func (a *API) hide(r *http.Request, sub access.Subject, err error) error {
+	id := r.PathValue("id")
+	if id == "" || !errors.Is(err, access.ErrForbidden) {
+		return err
+	}
+
+	mine, _ := a.svc.Mine(r.Context(), sub)
+	for _, s := range mine {
+		if s.ID == id {
+			return err
+		}
+	}
+	return fmt.Errorf("secret %q: %w", id, kind.ErrNotFound)
+}
+
+// logFailure logs a failed request: internal errors at error level with
+// their cause, everything else at debug level. Errors never hold values.
+func (a *API) logFailure(r *http.Request, err error) {
+	p := ProblemOf(r, err)
+	attrs := []any{"method", r.Method, "route", r.Pattern, "status", p.Status}
+
+	if p.Status >= 500 {
+		a.log.ErrorContext(r.Context(), "httpapi: request failed", append(attrs, "err", err)...)
+		return
+	}
+	a.log.DebugContext(r.Context(), "httpapi: request refused", append(attrs, "detail", p.Detail)...)
+}
