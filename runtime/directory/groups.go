@@ -2,8 +2,6 @@ package directory
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -36,39 +34,19 @@ func ensureGroup(ctx context.Context, db bun.IDB, name string) error {
 
 // Group returns the group with the given id.
 func (d *Directory) Group(ctx context.Context, id string) (Group, error) {
-	return d.groupWhere(ctx, "id", id)
+	row, err := one[groupRow](ctx, d.db, "group", "id", id)
+	return row.group(), err
 }
 
 // GroupByName returns the group with the given name.
 func (d *Directory) GroupByName(ctx context.Context, name string) (Group, error) {
-	return d.groupWhere(ctx, "name", name)
-}
-
-func (d *Directory) groupWhere(ctx context.Context, column, value string) (Group, error) {
-	var row groupRow
-	err := d.db.NewSelect().Model(&row).Where("? = ?", bun.Ident(column), value).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Group{}, notFound("group", value)
-	}
-	if err != nil {
-		return Group{}, fmt.Errorf("directory: group %q: %w", value, err)
-	}
-	return row.group(), nil
+	row, err := one[groupRow](ctx, d.db, "group", "name", name)
+	return row.group(), err
 }
 
 // Groups returns every group, sorted by name.
 func (d *Directory) Groups(ctx context.Context) ([]Group, error) {
-	var rows []groupRow
-	err := d.db.NewSelect().Model(&rows).Order("name").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("directory: list groups: %w", err)
-	}
-
-	groups := make([]Group, len(rows))
-	for i, r := range rows {
-		groups[i] = r.group()
-	}
-	return groups, nil
+	return all(ctx, d.db, "group", groupRow.group)
 }
 
 // AddMember puts a user into a group. Adding a member twice changes

@@ -86,39 +86,19 @@ func (d *Directory) SetPassword(ctx context.Context, id, password string) error 
 
 // User returns the user with the given id.
 func (d *Directory) User(ctx context.Context, id string) (User, error) {
-	return d.userWhere(ctx, "id", id)
+	row, err := one[userRow](ctx, d.db, "user", "id", id)
+	return row.user(), err
 }
 
 // UserByName returns the user with the given name.
 func (d *Directory) UserByName(ctx context.Context, name string) (User, error) {
-	return d.userWhere(ctx, "name", name)
-}
-
-func (d *Directory) userWhere(ctx context.Context, column, value string) (User, error) {
-	var row userRow
-	err := d.db.NewSelect().Model(&row).Where("? = ?", bun.Ident(column), value).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, notFound("user", value)
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("directory: user %q: %w", value, err)
-	}
-	return row.user(), nil
+	row, err := one[userRow](ctx, d.db, "user", "name", name)
+	return row.user(), err
 }
 
 // Users returns every user, sorted by name.
 func (d *Directory) Users(ctx context.Context) ([]User, error) {
-	var rows []userRow
-	err := d.db.NewSelect().Model(&rows).Order("name").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("directory: list users: %w", err)
-	}
-
-	users := make([]User, len(rows))
-	for i, r := range rows {
-		users[i] = r.user()
-	}
-	return users, nil
+	return all(ctx, d.db, "user", userRow.user)
 }
 
 // DeleteUser removes a user with their memberships and permissions, in one
