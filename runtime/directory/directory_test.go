@@ -36,7 +36,7 @@ func onEachDB(t *testing.T, test func(t *testing.T, db *bun.DB)) {
 	})
 }
 
-func openDB(t *testing.T, driver, dsn string, d schema.Dialect) *bun.DB {
+func openDB(t testing.TB, driver, dsn string, d schema.Dialect) *bun.DB {
 	t.Helper()
 	sqldb, err := sql.Open(driver, dsn)
 	if err != nil {
