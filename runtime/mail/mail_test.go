@@ -42,7 +42,7 @@ func trusting(ts *testServer, lookup mail.Lookup) *mail.Mailer {
 }
 
 func TestSendDeliversOverSTARTTLSWithTheStoredPassword(t *testing.T) {
-	ts := startServer(t, canary+"-password", true)
+	ts := startServer(t, canary+"-password", startTLS)
 	m := trusting(ts, fixed(smtpSecret(ts)))
 
 	msg := mail.Message{
@@ -112,8 +112,22 @@ func parseMessage(t *testing.T, data string) parsedMessage {
 	return p
 }
 
+func TestSendOverImplicitTLSOnPort465(t *testing.T) {
+	ts := startServer(t, canary, implicitTLS)
+
+	err := trusting(ts, fixed(smtpSecret(ts))).Send(context.Background(), mail.Message{To: []string{"bob@example.com"}})
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+
+	_, logins, mails := ts.snapshot()
+	if len(mails) != 1 || !mails[0].tls || len(logins) != 1 || logins[0].password != canary {
+		t.Errorf("server saw logins %+v and messages %+v, want one login and one message over TLS", logins, mails)
+	}
+}
+
 func TestSendInClearToLoopbackServerWithoutTLS(t *testing.T) {
-	ts := startServer(t, "pw-"+canary, false)
+	ts := startServer(t, "pw-"+canary, inClear)
 
 	cases := []struct {
 		name     string
@@ -148,7 +162,7 @@ func TestSendInClearToLoopbackServerWithoutTLS(t *testing.T) {
 }
 
 func TestSendWithWrongPasswordSaysSoWithoutThePassword(t *testing.T) {
-	ts := startServer(t, "the right one", true)
+	ts := startServer(t, "the right one", startTLS)
 	s := smtpSecret(ts)
 	s.Password = canary + "-wrong"
 
@@ -183,8 +197,8 @@ func TestSendPropagatesTheLookupError(t *testing.T) {
 }
 
 func TestSendLooksTheSecretUpAtEverySend(t *testing.T) {
-	first := startServer(t, "one", false)
-	second := startServer(t, "two", false)
+	first := startServer(t, "one", inClear)
+	second := startServer(t, "two", inClear)
 	current := smtpSecret(first)
 	m := mail.New(func(context.Context) (secret.SMTP, error) { return current, nil })
 	msg := mail.Message{To: []string{"bob@example.com"}}
@@ -208,7 +222,7 @@ func TestSendLooksTheSecretUpAtEverySend(t *testing.T) {
 }
 
 func TestSendRefusesHeaderInjectionBeforeConnecting(t *testing.T) {
-	ts := startServer(t, "pw", false)
+	ts := startServer(t, "pw", inClear)
 	ok := mail.Message{To: []string{"bob@example.com"}, Subject: "hello"}
 
 	cases := []struct {
@@ -249,7 +263,7 @@ func TestSendRefusesHeaderInjectionBeforeConnecting(t *testing.T) {
 }
 
 func TestSendDoesNotFallBackToClearWhenTLSFails(t *testing.T) {
-	ts := startServer(t, canary, true)
+	ts := startServer(t, canary, startTLS)
 	untrusting := mail.New(fixed(smtpSecret(ts))) // the system roots do not know the test CA
 
 	err := untrusting.Send(context.Background(), mail.Message{To: []string{"bob@example.com"}})
@@ -263,7 +277,7 @@ func TestSendDoesNotFallBackToClearWhenTLSFails(t *testing.T) {
 }
 
 func TestSendStopsWhenTheContextEnds(t *testing.T) {
-	ts := startServer(t, "pw", false)
+	ts := startServer(t, "pw", inClear)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 

@@ -42,10 +42,18 @@ type received struct {
 	tls  bool
 }
 
-// startServer serves SMTP on 127.0.0.1 until the test ends. With withTLS
-// it offers STARTTLS with a certificate made for the test; without, it
-// accepts AUTH in clear, as only a loopback server may.
-func startServer(t *testing.T, password string, withTLS bool) *testServer {
+// security is how a test server protects its sessions.
+type security int
+
+const (
+	inClear     security = iota // no TLS; AUTH accepted in clear, as only loopback may
+	startTLS                    // STARTTLS offered; AUTH only after it
+	implicitTLS                 // TLS from the first byte, on port 465
+)
+
+// startServer serves SMTP on 127.0.0.1 until the test ends, on a free
+// port, or on 465 for implicitTLS. Its certificate is made for the test.
+func startServer(t *testing.T, password string, sec security) *testServer {
 	t.Helper()
 	ts := &testServer{password: password}
 
@@ -54,20 +62,33 @@ func startServer(t *testing.T, password string, withTLS bool) *testServer {
 	s.ReadTimeout = 10 * time.Second
 	s.WriteTimeout = 10 * time.Second
 	s.ErrorLog = log.New(io.Discard, "", 0)
-	if withTLS {
+	s.AllowInsecureAuth = sec == inClear
+	if sec != inClear {
 		s.TLSConfig, ts.roots = testCertificate(t)
-	} else {
-		s.AllowInsecureAuth = true
+	}
+
+	l := listen(t, sec, s.TLSConfig)
+	ts.port = l.Addr().(*net.TCPAddr).Port
+	go s.Serve(l)
+	t.Cleanup(func() { s.Close() })
+	return ts
+}
+
+func listen(t *testing.T, sec security, cfg *tls.Config) net.Listener {
+	t.Helper()
+	if sec == implicitTLS {
+		l, err := tls.Listen("tcp", "127.0.0.1:465", cfg)
+		if err != nil {
+			t.Skipf("cannot listen on 127.0.0.1:465 for implicit TLS: %v", err)
+		}
+		return l
 	}
 
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	ts.port = l.Addr().(*net.TCPAddr).Port
-	go s.Serve(l)
-	t.Cleanup(func() { s.Close() })
-	return ts
+	return l
 }
 
 func (ts *testServer) newSession(c *smtp.Conn) (smtp.Session, error) {
