@@ -65,9 +65,13 @@ type Option func(*Mailer)
 
 // WithTLSConfig sets the TLS configuration for STARTTLS and port 465, for
 // example to trust a test server's certificate. Its ServerName defaults
-// to the secret's Host.
+// to the secret's Host. A nil c keeps the default: the system's roots.
 func WithTLSConfig(c *tls.Config) Option {
-	return func(m *Mailer) { m.tls = c }
+	return func(m *Mailer) {
+		if c != nil {
+			m.tls = c
+		}
+	}
 }
 
 // WithTimeout bounds one whole send, connecting included. The default is
@@ -157,7 +161,8 @@ func (m *Mailer) deliver(ctx context.Context, srv secret.SMTP, addr string, env 
 	if err := c.SendMail(env.from, env.to, strings.NewReader(env.data)); err != nil {
 		return fmt.Errorf("send: %w", err)
 	}
-	return c.Quit()
+	c.Quit() // the server has taken the message; a failed goodbye loses nothing
+	return nil
 }
 
 // connect opens a session, over TLS whenever the server can speak it.
