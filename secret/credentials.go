@@ -8,7 +8,7 @@
 // ../generated.
 package secret
 
-//go:generate go run github.com/secretgen/secretgen/cmd/secretgen generate -out ../generated -docs ../docs/secret-types.md .
+//go:generate go run github.com/secretgen/secretgen/cmd/secretgen generate .
 
 // Credentials is implemented by every secret type.
 type Credentials interface {
