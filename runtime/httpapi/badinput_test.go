@@ -52,6 +52,7 @@ func badCases() []badCase {
 		create("string body", `"data"`, 400, "got a string", ""),
 		create("null body", `null`, 400, "got null", ""),
 		create("number body", `42`, 400, "got a number", ""),
+		create("latin1 bytes in a string", "{\"data\":{\"name\":\"caf\xe9\",\"host\":\"h\"}}", 400, "body: not UTF-8 at line 1, column 21", ""),
 		create("not JSON at all", `name=x&host=y`, 400, "got something that is not JSON", ""),
 		create("second document", `{"data":`+goodData+`} {"data":{}}`, 400, "unexpected data after the JSON object", ""),
 		create("trailing garbage", `{"data":`+goodData+`}x`, 400, "unexpected data after the JSON object", ""),

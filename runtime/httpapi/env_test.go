@@ -109,7 +109,7 @@ func validateServer(v any) error {
 
 // env is a real API on a real access service on a SQLite store.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *store.Store
 	svc   *access.Service
 	api   *API
@@ -139,7 +139,7 @@ func authenticate(r *http.Request) (access.Subject, error) {
 	return sub, nil
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 

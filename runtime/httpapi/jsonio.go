@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ReadJSON decodes the body of r, a JSON object of at most max bytes, into
@@ -80,6 +81,9 @@ func tooLarge(max int64) *StatusError {
 }
 
 func decodeStrict(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		return badRequest("", "", "body: not UTF-8 at %s", position(body, int64(invalidUTF8(body))))
+	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
 		return badRequest("", "", "body: empty; send a JSON object")
@@ -131,6 +135,18 @@ func decodeError(body []byte, err error) error {
 		return badRequest(name, "unknown", "key %q: unknown key", name)
 	}
 	return badRequest("", "", "body: cannot decode the JSON object")
+}
+
+// invalidUTF8 returns the offset of the first byte that is not UTF-8.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // position names the byte at offset off as line and column, counted
