@@ -11,6 +11,7 @@ import (
 	"github.com/secretgen/secretgen/runtime/access"
 	"github.com/secretgen/secretgen/runtime/keyring"
 	"github.com/secretgen/secretgen/runtime/kind"
+	"github.com/secretgen/secretgen/secret"
 )
 
 const canary = "CANARY-7f3a"
@@ -232,5 +233,36 @@ func TestUpdateKeepsAMaskedOrMissingPassword(t *testing.T) {
 		if p := fieldOf(t, got.Payload, "Password"); p != "stored-password" {
 			t.Errorf("update %d: password = %v, want the stored one", i+1, p)
 		}
+	}
+}
+
+func TestGroupSecretsStayOutOfMembersOwnListsAndDeletedOnesLeaveLookups(t *testing.T) {
+	w := sqliteWorld(t)
+	w.join(t, w.alice, w.system)
+	w.join(t, w.bob, w.system)
+	kept := w.smtp(t, w.alice, "kept", "pw")
+	gone := w.smtp(t, w.alice, "gone", "pw")
+
+	if mine, err := w.svc.Mine(w.ctx, w.bob); err != nil || len(mine) != 0 {
+		t.Errorf("Mine(bob) = %d secrets, %v; want none: group shares are for systems", len(mine), err)
+	}
+	if err := w.svc.Delete(w.ctx, w.alice, gone.ID, gone.Version); err != nil {
+		t.Fatal(err)
+	}
+
+	inSystem, err := w.svc.GroupSecrets(w.ctx, w.bob, w.system, "")
+	if err != nil || len(inSystem) != 1 || inSystem[0].ID != kept.ID || inSystem[0].Masked {
+		t.Errorf("GroupSecrets(system) = %v, %v; want only the kept secret, in clear", inSystem, err)
+	}
+	got, err := w.svc.Match(w.ctx, w.bob, access.MatchQuery{Type: "SMTP", Group: w.system, Expect: true})
+	if err != nil || got.ID != kept.ID {
+		t.Errorf("Match = %q, %v; want the kept secret as the only candidate", got.ID, err)
+	}
+	if _, err := w.svc.Match(w.ctx, w.bob, access.MatchQuery{Type: "SMTP", Group: w.system, Hint: gone.ID, Expect: true}); !errors.Is(err, kind.ErrNotFound) {
+		t.Errorf("Match with the deleted secret as hint: err = %v, want ErrNotFound", err)
+	}
+	servers, err := access.FindGroupCredentials[secret.SMTP](w.ctx, w.svc, w.bob, w.system)
+	if err != nil || len(servers) != 1 || servers[0].Name != "kept" || servers[0].Password != "pw" {
+		t.Errorf("FindGroupCredentials[SMTP] = %+v, %v; want the kept server with its password", servers, err)
 	}
 }
