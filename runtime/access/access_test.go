@@ -14,31 +14,33 @@ import (
 )
 
 func TestBobLeavingOpsEndsASystemsAccessAtOnce(t *testing.T) {
-	w := sqliteWorld(t)
-	w.join(t, w.alice, w.system, w.ops)
-	w.join(t, w.bob, w.ops)
-	shared := w.smtp(t, w.alice, "ops relay", "pw-1", w.ops)
+	backends(t, func(t *testing.T, dsn string, keys *keyring.Keyring) {
+		w := newWorld(t, dsn, keys)
+		w.join(t, w.alice, w.system, w.ops)
+		w.join(t, w.bob, w.ops)
+		shared := w.smtp(t, w.alice, "ops relay", "pw-1", w.ops)
 
-	forBob := access.MatchQuery{Type: "SMTP", Group: w.ops, Expect: true}
-	got, err := w.svc.Match(w.ctx, w.bob, forBob)
-	if err != nil || got.ID != shared.ID {
-		t.Fatalf("while bob is in ops: Match = %q, %v; want %q", got.ID, err, shared.ID)
-	}
+		forBob := access.MatchQuery{Type: "SMTP", Group: w.ops, Expect: true}
+		got, err := w.svc.Match(w.ctx, w.bob, forBob)
+		if err != nil || got.ID != shared.ID {
+			t.Fatalf("while bob is in ops: Match = %q, %v; want %q", got.ID, err, shared.ID)
+		}
 
-	if err := w.dir.RemoveMember(w.ctx, w.ops, w.bob.UserID); err != nil {
-		t.Fatal(err)
-	}
+		if err := w.dir.RemoveMember(w.ctx, w.ops, w.bob.UserID); err != nil {
+			t.Fatal(err)
+		}
 
-	if _, err := w.svc.Match(w.ctx, w.bob, forBob); !errors.Is(err, access.ErrForbidden) {
-		t.Errorf("Match in ops after bob left: err = %v, want ErrForbidden", err)
-	}
-	anyGroup := access.MatchQuery{Type: "SMTP", Expect: true}
-	if _, err := w.svc.Match(w.ctx, w.bob, anyGroup); !errors.Is(err, kind.ErrNotFound) {
-		t.Errorf("Match in any of bob's groups after he left: err = %v, want ErrNotFound", err)
-	}
-	if _, err := w.svc.GroupSecrets(w.ctx, w.bob, w.ops, "SMTP"); !errors.Is(err, access.ErrForbidden) {
-		t.Errorf("GroupSecrets of ops after bob left: err = %v, want ErrForbidden", err)
-	}
+		if _, err := w.svc.Match(w.ctx, w.bob, forBob); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("Match in ops after bob left: err = %v, want ErrForbidden", err)
+		}
+		anyGroup := access.MatchQuery{Type: "SMTP", Expect: true}
+		if _, err := w.svc.Match(w.ctx, w.bob, anyGroup); !errors.Is(err, kind.ErrNotFound) {
+			t.Errorf("Match in any of bob's groups after he left: err = %v, want ErrNotFound", err)
+		}
+		if _, err := w.svc.GroupSecrets(w.ctx, w.bob, w.ops, "SMTP"); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("GroupSecrets of ops after bob left: err = %v, want ErrForbidden", err)
+		}
+	})
 }
 
 func TestCarolAsViewerCannotChangeShareOrSeeTheTokenWithoutAnAuditedReveal(t *testing.T) {
@@ -226,32 +228,34 @@ func sorted(list ...string) []string {
 }
 
 func TestBobWithoutAccessCannotAttachAlicesSecretToSystem(t *testing.T) {
-	w := sqliteWorld(t)
-	w.join(t, w.bob, w.system)
-	jira, err := w.svc.Create(w.ctx, w.alice, "Jira", []byte(`{"Name":"tracker","EMail":"a@example.com","Token":"t0k"}`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventsBefore := len(w.events.all())
+	backends(t, func(t *testing.T, dsn string, keys *keyring.Keyring) {
+		w := newWorld(t, dsn, keys)
+		w.join(t, w.bob, w.system)
+		jira, err := w.svc.Create(w.ctx, w.alice, "Jira", []byte(`{"Name":"tracker","EMail":"a@example.com","Token":"t0k"}`), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eventsBefore := len(w.events.all())
 
-	err = w.svc.AddGroup(w.ctx, w.bob, jira.ID, w.system)
-	if !errors.Is(err, access.ErrForbidden) {
-		t.Fatalf("AddGroup by bob: err = %v, want ErrForbidden", err)
-	}
+		err = w.svc.AddGroup(w.ctx, w.bob, jira.ID, w.system)
+		if !errors.Is(err, access.ErrForbidden) {
+			t.Fatalf("AddGroup by bob: err = %v, want ErrForbidden", err)
+		}
 
-	got, err := w.svc.Get(w.ctx, w.alice, jira.ID)
-	if err != nil || len(got.Groups) != 0 || got.Version != jira.Version {
-		t.Errorf("after the refusal: groups %v, version %d, %v; want unchanged", got.Groups, got.Version, err)
-	}
-	inSystem, err := w.svc.GroupSecrets(w.ctx, w.bob, w.system, "")
-	if err != nil || len(inSystem) != 0 {
-		t.Errorf("GroupSecrets(system) for bob = %d secrets, %v; want none", len(inSystem), err)
-	}
-	rows := w.audit(t, w.alice, jira.ID)
-	if countBy(rows, w.bob.UserID, access.Refused) != 1 || count(rows, access.ActionGroupAdded, access.Refused) != 1 {
-		t.Errorf("audit = %+v, want bob's refused group_added", rows)
-	}
-	if n := len(w.events.all()); n != eventsBefore {
-		t.Errorf("%d events published for a refused attempt", n-eventsBefore)
-	}
+		got, err := w.svc.Get(w.ctx, w.alice, jira.ID)
+		if err != nil || len(got.Groups) != 0 || got.Version != jira.Version {
+			t.Errorf("after the refusal: groups %v, version %d, %v; want unchanged", got.Groups, got.Version, err)
+		}
+		inSystem, err := w.svc.GroupSecrets(w.ctx, w.bob, w.system, "")
+		if err != nil || len(inSystem) != 0 {
+			t.Errorf("GroupSecrets(system) for bob = %d secrets, %v; want none", len(inSystem), err)
+		}
+		rows := w.audit(t, w.alice, jira.ID)
+		if countBy(rows, w.bob.UserID, access.Refused) != 1 || count(rows, access.ActionGroupAdded, access.Refused) != 1 {
+			t.Errorf("audit = %+v, want bob's refused group_added", rows)
+		}
+		if n := len(w.events.all()); n != eventsBefore {
+			t.Errorf("%d events published for a refused attempt", n-eventsBefore)
+		}
+	})
 }

@@ -156,7 +156,7 @@ func TestOwnersRemovingEachOtherAtOnceLeaveOneOwner(t *testing.T) {
 		w := newWorld(t, dsn, keys)
 		other := w.secondProcess(t, dsn, keys)
 		for round := range 5 {
-			jira, err := w.svc.Create(w.ctx, w.alice, "Jira", []byte(`{"Name":"tracker","Token":"t"}`), nil)
+			jira, err := w.svc.Create(w.ctx, w.alice, "Jira", []byte(`{"Name":"tracker","EMail":"a@example.com","Token":"t"}`), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
