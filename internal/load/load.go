@@ -19,6 +19,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,8 +92,8 @@ func Load(cfg Config, patterns ...string) (*Result, diag.List, error) {
 		res.ModuleDir = m.Dir
 	}
 
-	if ds := packageErrors(pkgs); len(ds) > 0 {
-		return res, ds, nil
+	if ds, err := packageErrors(pkgs); err != nil || len(ds) > 0 {
+		return res, ds, err
 	}
 
 	var ds diag.List
@@ -103,31 +104,46 @@ func Load(cfg Config, patterns ...string) (*Result, diag.List, error) {
 }
 
 // packageErrors turns the errors of the loaded packages and their imports
-// into diagnostics.
-func packageErrors(pkgs []*packages.Package) diag.List {
+// into diagnostics. A pattern that matched no package is an error.
+func packageErrors(pkgs []*packages.Package) (diag.List, error) {
 	var ds diag.List
+	var unmatched []string
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		typed := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
 		for _, e := range p.Errors {
-			ds = append(ds, packageError(p, e))
+			switch {
+			case e.Kind == packages.ListError && len(p.GoFiles) == 0 && len(p.CompiledGoFiles) == 0:
+				unmatched = append(unmatched, fmt.Sprintf("%q (%s)", p.ID, lastPart(e.Msg)))
+			case e.Kind == packages.ListError && typed && strings.HasPrefix(e.Msg, "# "):
+				// The go command's copy of the compiler errors listed below.
+			default:
+				ds = append(ds, packageError(p, e))
+			}
 		}
 	})
-	return ds
+	if len(unmatched) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrNoPackages, strings.Join(unmatched, ", "))
+	}
+	return ds, nil
+}
+
+// lastPart returns the text after the last ": ", which drops the
+// absolute paths the go command puts in front.
+func lastPart(msg string) string {
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
 }
 
 func packageError(p *packages.Package, e packages.Error) diag.Diagnostic {
 	pos := parsePos(e.Pos)
 	msg := e.Msg
 	if pos.Filename == "" {
+		msg = fmt.Sprintf("package %s: %s", p.PkgPath, msg)
 		if len(p.GoFiles) > 0 {
 			pos.Filename = p.GoFiles[0]
 		}
-		if e.Kind == packages.ListError && strings.Contains(msg, "matched no packages") ||
-			strings.Contains(msg, "no Go files") || strings.Contains(msg, "cannot find") {
-			msg = "no package matched: " + msg
-		}
-	}
-	if pos.Filename == "" {
-		msg = fmt.Sprintf("package %s: %s", p.PkgPath, msg)
 	}
 	return diag.Diagnostic{Pos: pos, Message: msg}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -181,12 +182,12 @@ func checkParam(k string, bits int, a Alt) string {
 	switch {
 	case slices.Contains(SizeRules, a.Tag) && slices.Contains(sizeKinds, k) && a.Param != "":
 		if _, err := SizeParam(k, bits, a.Param); err != nil {
-			return fmt.Sprintf("parameter %q: %v", a.Param, err)
+			return fmt.Sprintf("parameter %q: %v", a.Param, numError(err))
 		}
 	case a.Tag == "oneof" && (k == KindInt || k == KindUint):
 		for _, p := range strings.Fields(a.Param) {
 			if _, err := ParseValue(k, bits, p); err != nil {
-				return fmt.Sprintf("oneof value %q is not a %s: %v", p, KindGoType(k, bits), err)
+				return fmt.Sprintf("oneof value %q is not a %s: %v", p, KindGoType(k, bits), numError(err))
 			}
 		}
 	}
@@ -211,4 +212,13 @@ func SizeParam(k string, bits int, param string) (any, error) {
 		return strconv.ParseInt(param, 0, bits)
 	}
 	return strconv.ParseInt(param, 0, 64)
+}
+
+// numError drops the function name and input that strconv errors repeat.
+func numError(err error) error {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		return ne.Err
+	}
+	return err
 }

@@ -1,0 +1,14 @@
+package input
+
+import "github.com/secretgen/secretgen/enum"
+
+type Secret interface{ Secret() }
+
+var _ = enum.Variant[Secret, Token]()
+
+type Token struct {
+	Name  string
+	value string
+}
+
+func (Token) Secret() {}
