@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/secretgen/secretgen/configurator"
+	"github.com/secretgen/secretgen/generated"
+)
+
+const usage = `usage: secretd [flags] [command]
+
+Without a command, secretd serves the web UI and the JSON API.
+
+commands:
+  user add [-password P] [-admin] NAME   add a user (password printed once unless given)
+  group add NAME                         add a group
+  group member add GROUP USER            add a user to a group
+  key rotate                             add a master key version and re-wrap every data key
+
+flags (each also read from the environment variable in brackets):
+`
+
+// config is what the flags and environment variables say.
+type config struct {
+	addr          string
+	dataDir       string
+	dsn           string
+	keyFile       string
+	keyEnv        string
+	passphraseEnv string
+	adminPassword string
+	sessionTTL    time.Duration
+	logLevel      slog.Level
+}
+
+// run is secretd: it parses args, runs the command and returns the exit
+// code. Lines for people go to stdout; logs and errors to stderr.
+func run(args []string, stdout, stderr io.Writer) int {
+	c, rest, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "secretd: error: %v\n", err)
+		return 2
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if len(rest) == 0 {
+		return serve(ctx, c, stdout, log)
+	}
+	if err := command(ctx, c, rest, stdout, log); err != nil {
+		fmt.Fprintf(stderr, "secretd: error: %v\n", err)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
+	var c config
+	fs := flag.NewFlagSet("secretd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+
+	fs.StringVar(&c.addr, "addr", env("SECRETD_ADDR", "127.0.0.1:8080"), "listen `address` [SECRETD_ADDR]")
+	fs.StringVar(&c.dataDir, "data", env("SECRETD_DATA", "secretd-data"), "data `directory` for the SQLite file and the key file [SECRETD_DATA]")
+	fs.StringVar(&c.dsn, "dsn", env("SECRETD_DSN", ""), "PostgreSQL `URL` (postgres://…); empty means SQLite in the data directory [SECRETD_DSN]")
+	fs.StringVar(&c.keyFile, "key-file", env("SECRETD_KEY_FILE", ""), "master key `file`, created with mode 0600 when missing; default DATA/master.key [SECRETD_KEY_FILE]")
+	fs.StringVar(&c.keyEnv, "key-env", env("SECRETD_KEY_ENV", ""), "read the master key from the environment variable `NAME` instead of a file [SECRETD_KEY_ENV]")
+	fs.StringVar(&c.passphraseEnv, "passphrase-env", env("SECRETD_PASSPHRASE_ENV", ""), "unlock the key file with the passphrase in the environment variable `NAME` [SECRETD_PASSPHRASE_ENV]")
+	fs.StringVar(&c.adminPassword, "admin-password", env("SECRETD_ADMIN_PASSWORD", ""), "`password` of the admin created on first start; random and printed when empty [SECRETD_ADMIN_PASSWORD]")
+	fs.DurationVar(&c.sessionTTL, "session-ttl", envDuration("SECRETD_SESSION_TTL", 12*time.Hour), "how long a login lasts [SECRETD_SESSION_TTL]")
+	level := fs.String("log-level", env("SECRETD_LOG_LEVEL", "info"), "debug, info, warn or error [SECRETD_LOG_LEVEL]")
+
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return c, nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", *level)
+	}
+	if c.keyEnv != "" && c.passphraseEnv != "" {
+		return c, nil, errors.New("-key-env and -passphrase-env exclude each other: the key comes from one place")
+	}
+	return c, fs.Args(), nil
+}
+
+func env(name, fallback string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return fallback
+}
+
+func envDuration(name string, fallback time.Duration) time.Duration {
+	d, err := time.ParseDuration(os.Getenv(name))
+	if err != nil {
+		return fallback
+	}
+	return d
+}
+
+// options turns the flags into the configurator's options.
+func (c config) options(log *slog.Logger) (configurator.Options, error) {
+	key := configurator.KeySource{File: c.keyFile, Env: c.keyEnv}
+	if c.passphraseEnv != "" {
+		p := os.Getenv(c.passphraseEnv)
+		if p == "" {
+			return configurator.Options{}, fmt.Errorf("passphrase: environment variable %q is empty or unset", c.passphraseEnv)
+		}
+		key.Passphrase = []byte(p)
+	}
+	return configurator.Options{
+		DataDir:  c.dataDir,
+		DSN:      c.dsn,
+		Key:      key,
+		Registry: generated.Registry(),
+		Logger:   log,
+	}, nil
+}
+
+// errUsage marks a command line that names no command.
+var errUsage = errors.New("usage")
+
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format+" (run secretd -h)", append([]any{errUsage}, args...)...)
+}
+
+func command(ctx context.Context, c config, args []string, stdout io.Writer, log *slog.Logger) error {
+	opts, err := c.options(log)
+	if err != nil {
+		return err
+	}
+	cfg := configurator.New(opts)
+	defer cfg.Close()
+
+	switch strings.Join(args[:min(len(args), 3)], " ") {
+	case "group member add":
+		return groupMemberAdd(ctx, cfg, args[3:], stdout)
+	}
+	switch strings.Join(args[:min(len(args), 2)], " ") {
+	case "user add":
+		return userAdd(ctx, cfg, args[2:], stdout)
+	case "group add":
+		return groupAdd(ctx, cfg, args[2:], stdout)
+	case "key rotate":
+		return keyRotate(ctx, cfg, args[2:], stdout)
+	}
+	return usageError("unknown command %q", strings.Join(args, " "))
+}

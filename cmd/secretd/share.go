@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/secretgen/secretgen/runtime/access"
+	"github.com/secretgen/secretgen/runtime/kind"
+)
+
+// shareView is one row of the share dialog: a user with a role, or a
+// group. Groups the visitor is no member of are shown but cannot be
+// changed.
+type shareView struct {
+	ID      string
+	Name    string
+	Group   bool
+	Role    access.Role
+	Checked bool // groups: the secret is attached
+	Fixed   bool // groups: the visitor may not change it
+	Self    bool // users: the visitor's own row
+}
+
+// roles are the choices of the role menus.
+var roles = []access.Role{access.Owner, access.Editor, access.Viewer}
+
+// Roles returns the role choices for templates.
+func (shareView) Roles() []access.Role { return roles }
+
+func (s *server) shareViews(ctx context.Context, v visitor, sec access.Secret) ([]shareView, error) {
+	var out []shareView
+	for _, u := range sec.Users {
+		user, err := s.dir.User(ctx, u.UserID)
+		name := user.Name
+		if errors.Is(err, kind.ErrNotFound) {
+			name = u.UserID
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, shareView{ID: u.UserID, Name: name, Role: u.Role, Self: u.UserID == v.Subject.UserID})
+	}
+
+	groups, err := s.groupViews(ctx, v, sec)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, groups...), nil
+}
+
+// groupViews lists the visitor's groups, checked where the secret is
+// attached, and the other groups it is attached to, fixed.
+func (s *server) groupViews(ctx context.Context, v visitor, sec access.Secret) ([]shareView, error) {
+	var out []shareView
+	ids := append(slices.Clone(v.Subject.Groups), sec.Groups...)
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		g, err := s.dir.Group(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		mine := slices.Contains(v.Subject.Groups, id)
+		out = append(out, shareView{ID: id, Name: g.Name, Group: true,
+			Checked: slices.Contains(sec.Groups, id), Fixed: !mine})
+	}
+	slices.SortFunc(out, func(a, b shareView) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// share saves the share dialog: the roles of the listed users, a new user
+// by name, and which of the visitor's groups the secret is attached to.
+// Shares the visitor cannot see or set are kept by the access layer.
+func (s *server) share(w http.ResponseWriter, r *http.Request, v visitor) {
+	id := r.PathValue("id")
+	users, err := s.sharedUsers(r)
+	if err != nil {
+		s.shareFailed(w, r, v, id, err)
+		return
+	}
+
+	err = s.svc.SaveShares(r.Context(), v.Subject, id, users, r.PostForm["group"])
+	if err != nil {
+		s.shareFailed(w, r, v, id, err)
+		return
+	}
+	http.Redirect(w, r, "/secrets/"+id+"?notice=shared", http.StatusSeeOther)
+}
+
+// errNoSuchUser is a share with a user name the directory does not know.
+type errNoSuchUser struct{ name string }
+
+func (e errNoSuchUser) Error() string { return fmt.Sprintf("there is no user named %q", e.name) }
+
+func (s *server) sharedUsers(r *http.Request) ([]access.UserShare, error) {
+	var users []access.UserShare
+	for _, id := range r.PostForm["user"] {
+		role := access.Role(r.PostFormValue("role:" + id))
+		if role == "" || role == "none" {
+			continue // removed
+		}
+		users = append(users, access.UserShare{UserID: id, Role: role})
+	}
+
+	name := strings.TrimSpace(r.PostFormValue("new_user"))
+	if name == "" {
+		return users, nil
+	}
+	user, err := s.dir.UserByName(r.Context(), name)
+	if errors.Is(err, kind.ErrNotFound) {
+		return nil, errNoSuchUser{name}
+	}
+	if err != nil {
+		return nil, err
+	}
+	role := access.Role(r.PostFormValue("new_role"))
+	return append(users, access.UserShare{UserID: user.ID, Role: role}), nil
+}
+
+// shareFailed shows the secret again with the reason in the dialog when
+// the reason is the visitor's to fix; anything else is an error page.
+func (s *server) shareFailed(w http.ResponseWriter, r *http.Request, v visitor, id string, err error) {
+	var nouser errNoSuchUser
+	if !errors.As(err, &nouser) && !errors.Is(err, access.ErrForbidden) && !isInvalid(err) {
+		s.fail(w, r, err)
+		return
+	}
+	view, verr := s.storedView(r, v, id)
+	if verr != nil {
+		s.fail(w, r, verr)
+		return
+	}
+	view.Message = sentence(err)
+	s.render(w, r, http.StatusUnprocessableEntity, "form", v, view)
+}
+
+func isInvalid(err error) bool {
+	var verr *kind.ValidationError
+	return errors.As(err, &verr)
+}

@@ -1,0 +1,159 @@
+package configurator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/secretgen/secretgen/generated"
+	"github.com/secretgen/secretgen/runtime/access"
+	"github.com/secretgen/secretgen/runtime/directory"
+	"github.com/secretgen/secretgen/runtime/httpapi"
+	"github.com/secretgen/secretgen/runtime/keyring"
+	"github.com/secretgen/secretgen/runtime/kind"
+	"github.com/secretgen/secretgen/runtime/mail"
+	"github.com/secretgen/secretgen/runtime/store"
+	"github.com/secretgen/secretgen/secret"
+)
+
+// MailActor is the user id the mail system acts as. It is no user of the
+// directory; it belongs to the group system and nothing else.
+const MailActor = "system:mail"
+
+// SecretManagement is the ready system: every part wired to the others.
+type SecretManagement struct {
+	Store     *store.Store
+	Keyring   *keyring.Keyring
+	Directory *directory.Directory
+	Registry  kind.Registry
+	Access    *access.Service
+	// API serves the use cases as JSON under /api/.
+	API *httpapi.API
+	// Mailer sends through the SMTP secret attached to the group system.
+	Mailer *mail.Mailer
+	// SystemGroup is the id of the group system.
+	SystemGroup string
+
+	auth atomic.Pointer[func(*http.Request) (access.Subject, error)]
+}
+
+// SetAuthenticate replaces the function the API uses to tell who sends a
+// request, for platforms whose sessions need the system to exist first.
+func (sm *SecretManagement) SetAuthenticate(fn func(*http.Request) (access.Subject, error)) {
+	sm.auth.Store(&fn)
+}
+
+// errNoAuthenticate answers API requests before the platform has said how
+// to authenticate them.
+var errNoAuthenticate = errors.New("no authentication configured")
+
+func (sm *SecretManagement) authenticate(r *http.Request) (access.Subject, error) {
+	fn := sm.auth.Load()
+	if fn == nil || *fn == nil {
+		return access.Subject{}, errNoAuthenticate
+	}
+	return (*fn)(r)
+}
+
+// SecretManagement returns the ready system, activating it on first call.
+// It enables user and group management first when they are not active.
+func (c *Configurator) SecretManagement() (*SecretManagement, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.secrets != nil {
+		return c.secrets, nil
+	}
+
+	dir, err := c.groupManagement()
+	if err != nil {
+		return nil, err
+	}
+	sm, err := c.assemble(context.Background(), dir)
+	if err != nil {
+		return nil, err
+	}
+	c.secrets = sm
+	c.log.Info("secret management enabled", "types", sm.Registry.Names())
+	return sm, nil
+}
+
+func (c *Configurator) assemble(ctx context.Context, dir *directory.Directory) (*SecretManagement, error) {
+	system, err := dir.GroupByName(ctx, directory.SystemGroup)
+	if err != nil {
+		return nil, fmt.Errorf("configurator: find group system: %w", err)
+	}
+
+	sm := &SecretManagement{
+		Store:       c.store,
+		Keyring:     c.keys,
+		Directory:   dir,
+		Registry:    Builtin().Merge(c.opts.Registry),
+		SystemGroup: system.ID,
+	}
+	sm.SetAuthenticate(c.opts.Authenticate)
+
+	sm.Access, err = access.New(ctx, access.Config{
+		Store:      c.store,
+		Registry:   sm.Registry,
+		Membership: membership{dir: dir, actors: map[string][]string{MailActor: {system.ID}}},
+		GroupID:    groupID(dir),
+		Logger:     c.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("configurator: %w", err)
+	}
+	// Deleting a user who alone owns secrets is refused with their list;
+	// a platform that prefers a transfer sets access.TransferOnDelete.
+	dir.BeforeDeleteUser = sm.Access.RefuseSoleOwner
+
+	sm.API = httpapi.New(httpapi.Config{
+		Service:      sm.Access,
+		Registry:     sm.Registry,
+		Authenticate: sm.authenticate,
+		Logger:       c.log,
+	})
+	sm.Mailer = mail.New(sm.smtpLookup)
+	return sm, nil
+}
+
+// smtpLookup finds the SMTP server the mail system uses: the one attached
+// to the group system, chosen by Match (default, or the only one).
+func (sm *SecretManagement) smtpLookup(ctx context.Context) (secret.SMTP, error) {
+	sub := access.Subject{UserID: MailActor}
+	q := access.MatchQuery{Type: "SMTP", Group: sm.SystemGroup, Expect: true}
+	return access.MatchCredentials[secret.SMTP](ctx, sm.Access, sub, q)
+}
+
+// Builtin returns the types registered by default: SMTP, which the mail
+// system needs.
+func Builtin() kind.Registry {
+	smtp, ok := generated.Registry().Lookup("SMTP")
+	if !ok {
+		panic("configurator: the generated registry has no SMTP type")
+	}
+	return kind.Registry{Types: []kind.Type{smtp}}
+}
+
+// groupID resolves the group names of type policies through the directory.
+func groupID(dir *directory.Directory) func(context.Context, string) (string, error) {
+	return func(ctx context.Context, name string) (string, error) {
+		g, err := dir.GroupByName(ctx, name)
+		return g.ID, err
+	}
+}
+
+// membership reads groups from the directory at each request, and knows
+// the fixed groups of the system actors that are no directory users.
+type membership struct {
+	dir    *directory.Directory
+	actors map[string][]string
+}
+
+func (m membership) GroupsOf(ctx context.Context, userID string) ([]string, error) {
+	if groups, ok := m.actors[userID]; ok {
+		return groups, nil
+	}
+	return m.dir.GroupsOf(ctx, userID)
+}
