@@ -27,8 +27,11 @@ func (a *acl) meta() kind.Meta {
 }
 
 // role returns the user's own role, or "" when the secret is not shared
-// with the user.
+// with the user or a is nil.
 func (a *acl) role(user string) Role {
+	if a == nil {
+		return ""
+	}
 	for _, u := range a.users {
 		if u.UserID == user {
 			return u.Role
