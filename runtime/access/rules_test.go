@@ -266,3 +266,38 @@ func TestGroupSecretsStayOutOfMembersOwnListsAndDeletedOnesLeaveLookups(t *testi
 		t.Errorf("FindGroupCredentials[SMTP] = %+v, %v; want the kept server with its password", servers, err)
 	}
 }
+
+func TestRestoreWritesTheOldCredentialsAsANewVersion(t *testing.T) {
+	w := sqliteWorld(t)
+	w.join(t, w.alice, w.system)
+	relay := w.smtp(t, w.alice, "relay", "first-password")
+	changed := withField(t, []byte(`{"Name":"relay","Host":"127.0.0.1","Port":2525,"Username":"mailer"}`), "Password", "second-password")
+	if _, err := w.svc.Update(w.ctx, w.alice, relay.ID, 1, changed); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.Share(w.ctx, w.alice, relay.ID, w.carol.UserID, access.Viewer); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := w.svc.Restore(w.ctx, w.carol, relay.ID, 2, 1); !errors.Is(err, access.ErrForbidden) {
+		t.Errorf("a viewer restores: err = %v, want ErrForbidden", err)
+	}
+	if _, err := w.svc.Restore(w.ctx, w.alice, relay.ID, 1, 1); !errors.Is(err, kind.ErrConflict) {
+		t.Errorf("restore expecting version 1 of 2: err = %v, want ErrConflict", err)
+	}
+	restored, err := w.svc.Restore(w.ctx, w.alice, relay.ID, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if restored.Version != 3 || fieldOf(t, restored.Payload, "Password") != "first-password" {
+		t.Errorf("restored version %d with %s; want version 3 with the first password", restored.Version, restored.Payload)
+	}
+	history, err := w.svc.History(w.ctx, w.carol, relay.ID)
+	if err != nil || len(history) != 3 || history[0].Version != 3 {
+		t.Errorf("History as carol = %v, %v; want versions 3, 2, 1", history, err)
+	}
+	if n := count(w.audit(t, w.alice, relay.ID), access.ActionRestored, access.Allowed); n != 1 {
+		t.Errorf("%d restores audited, want 1", n)
+	}
+}
