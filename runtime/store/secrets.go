@@ -39,7 +39,7 @@ func (o ops) create(ctx context.Context, typ string, payload []byte) (kind.Meta,
 	if err := o.seal(&row, payload); err != nil {
 		return kind.Meta{}, err
 	}
-	if _, err := o.db.NewInsert().Model(&row).Exec(ctx); err != nil {
+	if _, err := o.stmt(ctx, o.s.stmts.insert).ExecContext(ctx, row.values()...); err != nil {
 		return kind.Meta{}, fmt.Errorf("store: create %s secret: %w", typ, err)
 	}
 	return row.meta(), nil
@@ -74,11 +74,7 @@ func (o ops) get(ctx context.Context, typ, id string) (kind.Item, error) {
 // is set, has type typ.
 func (o ops) live(ctx context.Context, typ, id string) (secretRow, error) {
 	var row secretRow
-	q := o.db.NewSelect().Model(&row).Where("id = ?", id).Where("deleted_at IS NULL")
-	if typ != "" {
-		q = q.Where("type = ?", typ)
-	}
-	err := q.Scan(ctx)
+	err := o.stmt(ctx, o.s.stmts.live).QueryRowContext(ctx, id, typ).Scan(row.fields()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return row, notFound(typ, id)
 	}
@@ -86,6 +82,12 @@ func (o ops) live(ctx context.Context, typ, id string) (secretRow, error) {
 		return row, fmt.Errorf("store: read secret %q: %w", id, err)
 	}
 	return row, nil
+}
+
+// liveColumns are the columns of a live secret that reads need.
+var liveColumns = []string{
+	"id", "type", "version", "created_at", "updated_at",
+	"format", "key_version", "wrapped_key", "nonce", "ciphertext",
 }
 
 func notFound(typ, id string) error {
@@ -162,7 +164,7 @@ func (o ops) keep(ctx context.Context, old secretRow) error {
 			Format: old.Format, KeyVersion: old.KeyVersion,
 			WrappedKey: old.WrappedKey, Nonce: old.Nonce, Ciphertext: old.Ciphertext,
 		}
-		if _, err := o.db.NewInsert().Model(&v).Exec(ctx); err != nil {
+		if _, err := o.db.NewInsert().Model(&v).Returning("").Exec(ctx); err != nil {
 			return fmt.Errorf("store: keep secret %q version %d: %w", old.ID, old.Version, err)
 		}
 	}
@@ -239,7 +241,7 @@ func (o ops) purge(ctx context.Context, id string) error {
 
 func (o ops) list(ctx context.Context, typ string) ([]kind.Item, error) {
 	var rows []secretRow
-	q := o.db.NewSelect().Model(&rows).Where("deleted_at IS NULL").Order("created_at", "id")
+	q := o.db.NewSelect().Model(&rows).Column(liveColumns...).Where("deleted_at IS NULL").Order("created_at", "id")
 	if typ != "" {
 		q = q.Where("type = ?", typ)
 	}
@@ -254,7 +256,7 @@ func (o ops) getMany(ctx context.Context, ids []string) ([]kind.Item, error) {
 		return nil, nil
 	}
 	var rows []secretRow
-	err := o.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).
+	err := o.db.NewSelect().Model(&rows).Column(liveColumns...).Where("id IN (?)", bun.In(ids)).
 		Where("deleted_at IS NULL").Order("created_at", "id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: read %d secrets: %w", len(ids), err)

@@ -69,6 +69,7 @@ type Store struct {
 	keys    *keyring.Keyring
 	keep    int
 	log     *slog.Logger
+	stmts   statements
 
 	// rewrapHook, when set by tests, runs inside each rewrap batch after
 	// its rows are written and before it commits.
@@ -91,6 +92,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		sqldb.Close()
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -189,11 +194,13 @@ func sqliteURI(dsn string) (path, uri string, err error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite") // as bun writes times: sortable text
 	return path, "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode(), nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stmts.close()
 	return s.db.Close()
 }
 
