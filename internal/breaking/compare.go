@@ -14,11 +14,11 @@ type role int
 const (
 	rolePresentation role = iota // how the field or type is shown
 	roleIgnored                  // bookkeeping, e.g. $schema
-	roleType                     // the stored shape of a value
+	roleType                     // the stored kind of a value
 	roleDefault                  // the value a new form starts with
 	roleStyle                    // x-style: "secret" and others
 	roleFormerKeys               // keys a field was stored under before
-	roleRules                    // the validate tag as written
+	roleRules                    // x-rules: the validate tag as written
 	roleGroups                   // the groups a secret must belong to
 	roleLower                    // a lower bound
 	roleUpper                    // an upper bound
@@ -29,37 +29,39 @@ const (
 // listed is presentation when it starts with "x-" and a restriction
 // otherwise, so an unknown constraint is never waved through.
 var roles = map[string]role{
-	"$schema":              roleIgnored,
-	"$id":                  roleIgnored,
-	"$comment":             roleIgnored,
-	"additionalProperties": roleIgnored,
-	"title":                rolePresentation,
-	"description":          rolePresentation,
-	"examples":             rolePresentation,
-	"type":                 roleType,
-	"items":                roleType,
-	"x-kind":               roleType,
-	"x-bits":               roleType,
-	"default":              roleDefault,
-	"x-style":              roleStyle,
-	"x-formerKeys":         roleFormerKeys,
-	"x-validate":           roleRules,
-	"x-requireGroups":      roleGroups,
-	"x-requireGroup":       roleGroups,
-	"x-groups":             roleGroups,
-	"minimum":              roleLower,
-	"exclusiveMinimum":     roleLower,
-	"minLength":            roleLower,
-	"minItems":             roleLower,
-	"maximum":              roleUpper,
-	"exclusiveMaximum":     roleUpper,
-	"maxLength":            roleUpper,
-	"maxItems":             roleUpper,
+	"$schema":          roleIgnored,
+	"$id":              roleIgnored,
+	"$comment":         roleIgnored,
+	"type":             roleType,
+	"items":            roleType,
+	"x-format":         roleType,
+	"x-go-type":        roleIgnored, // compared by goTypes
+	"x-go-field":       roleIgnored, // the Go name; data uses the key
+	"x-variant":        roleIgnored, // the file name says it
+	"x-interface":      roleIgnored,
+	"x-fingerprint":    roleIgnored, // changes with everything else
+	"writeOnly":        roleIgnored, // follows x-style "secret"
+	"title":            rolePresentation,
+	"description":      rolePresentation,
+	"x-logo":           rolePresentation,
+	"default":          roleDefault,
+	"x-style":          roleStyle,
+	"x-former-keys":    roleFormerKeys,
+	"x-rules":          roleRules,
+	"x-require-groups": roleGroups,
+	"minimum":          roleLower,
+	"exclusiveMinimum": roleLower,
+	"minLength":        roleLower,
+	"minItems":         roleLower,
+	"maximum":          roleUpper,
+	"exclusiveMaximum": roleUpper,
+	"maxLength":        roleUpper,
+	"maxItems":         roleUpper,
 }
 
 // typeFormats are format values that say how a value is stored rather
 // than which values are valid.
-var typeFormats = []string{`"date-time"`, `"duration"`}
+var typeFormats = []string{`"date-time"`}
 
 func roleOf(keyword string, old, new json.RawMessage) role {
 	if keyword == "format" {
@@ -135,7 +137,7 @@ func renamedTypes(old, new map[string]*Schema) map[string]string {
 func shape(s *Schema) string {
 	var b strings.Builder
 	for _, p := range s.Properties {
-		fmt.Fprintf(&b, "%q:%s;", p.Key, typeOf(p))
+		fmt.Fprintf(&b, "%q:%s:%s;", p.Key, kindOf(p), basicType(p))
 	}
 	return b.String()
 }
@@ -154,7 +156,7 @@ func compareType(o, n *Schema) []Change {
 				continue
 			}
 			changes = append(changes, change(KeyRenamed, n.Name, np.Key,
-				fmt.Sprintf("from %q: stored data is read under the old key, clients see the new one", op.Key)))
+				fmt.Sprintf("from %q: stored data and requests under the old key are still read, responses use the new one", op.Key)))
 		}
 		matched[np.Key] = true
 		changes = append(changes, compareField(n.Name, op, np, o.Required[op.Key], n.Required[np.Key])...)

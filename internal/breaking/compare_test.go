@@ -30,13 +30,13 @@ func TestCompareFields(t *testing.T) {
 			[]string{"Port: field removed: stored values are no longer read and are dropped on the next update (breaks stored data)"}},
 		{"field retyped", `"Port":{"type":"integer"}`, `"Port":{"type":"string"}`,
 			[]string{"Port: field retyped: integer to string: stored values no longer decode (breaks stored data)"}},
-		{"retyped to a duration", `"Wait":{"type":"string"}`, `"Wait":{"type":"string","format":"duration"}`,
-			[]string{"Wait: field retyped: string to string format duration: stored values no longer decode (breaks stored data)"}},
-		{"key renamed with a former key", `"Server":{"type":"string"}`, `"Host":{"type":"string","x-formerKeys":["Server"]}`,
-			[]string{`Host: json key renamed: from "Server": stored data is read under the old key, clients see the new one (breaks API clients)`}},
-		{"renamed and retyped", `"Server":{"type":"string"}`, `"Host":{"type":"integer","x-formerKeys":["Server"]}`,
+		{"retyped to a duration", `"Wait":{"type":"string"}`, `"Wait":{"type":"string","x-format":"go-duration"}`,
+			[]string{"Wait: field retyped: string to string x-format go-duration: stored values no longer decode (breaks stored data)"}},
+		{"key renamed with a former key", `"Server":{"type":"string"}`, `"Host":{"type":"string","x-former-keys":["Server"]}`,
+			[]string{`Host: json key renamed: from "Server": stored data and requests under the old key are still read, responses use the new one (breaks API clients)`}},
+		{"renamed and retyped", `"Server":{"type":"string"}`, `"Host":{"type":"integer","x-former-keys":["Server"]}`,
 			[]string{
-				`Host: json key renamed: from "Server": stored data is read under the old key, clients see the new one (breaks API clients)`,
+				`Host: json key renamed: from "Server": stored data and requests under the old key are still read, responses use the new one (breaks API clients)`,
 				"Host: field retyped: string to integer: stored values no longer decode (breaks stored data)",
 			}},
 		{"secret style dropped", `"Password":{"type":"string","x-style":"secret"}`, `"Password":{"type":"string"}`,
@@ -47,25 +47,24 @@ func TestCompareFields(t *testing.T) {
 			[]string{`Notes: style changed: from "" to "multiline" (cosmetic)`}},
 		{"default changed", `"Port":{"type":"integer","default":587}`, `"Port":{"type":"integer","default":25}`,
 			[]string{"Port: default changed: from 587 to 25: new forms and clients that rely on it get a different value (breaks API clients)"}},
-		{"rule added", `"Host":{"type":"string","x-validate":"required"}`, `"Host":{"type":"string","x-validate":"required,hostname"}`,
+		{"rule added", `"Host":{"type":"string","x-rules":"required"}`, `"Host":{"type":"string","x-rules":"required,hostname"}`,
 			[]string{`Host: validation tightened: rule "hostname" added: stored values may now fail (breaks stored data)`}},
-		{"max lowered", `"Port":{"type":"integer","x-validate":"min=1,max=65535"}`, `"Port":{"type":"integer","x-validate":"min=1,max=1024"}`,
+		{"max lowered", `"Port":{"type":"integer","x-rules":"min=1,max=65535"}`, `"Port":{"type":"integer","x-rules":"min=1,max=1024"}`,
 			[]string{"Port: validation tightened: max lowered from 65535 to 1024: stored values may now fail (breaks stored data)"}},
-		{"min raised and max raised", `"Port":{"type":"integer","x-validate":"min=1,max=1024"}`, `"Port":{"type":"integer","x-validate":"min=2,max=65535"}`,
+		{"min raised and max raised", `"Port":{"type":"integer","x-rules":"min=1,max=1024"}`, `"Port":{"type":"integer","x-rules":"min=2,max=65535"}`,
 			[]string{
 				"Port: validation tightened: min raised from 1 to 2: stored values may now fail (breaks stored data)",
 				"Port: validation loosened: max raised from 1024 to 65535 (compatible)",
 			}},
-		{"omitempty removed", `"From":{"type":"string","x-validate":"omitempty,email"}`, `"From":{"type":"string","x-validate":"email"}`,
+		{"omitempty removed", `"From":{"type":"string","x-rules":"omitempty,email"}`, `"From":{"type":"string","x-rules":"email"}`,
 			[]string{"From: validation tightened: omitempty removed: empty values are now checked: stored values may now fail (breaks stored data)"}},
-		{"alternative dropped", `"Host":{"type":"string","x-validate":"hostname|ip"}`, `"Host":{"type":"string","x-validate":"hostname"}`,
-			[]string{
-				`Host: validation tightened: rule "hostname" added: stored values may now fail (breaks stored data)`,
-				`Host: validation loosened: rule "hostname|ip" removed (compatible)`,
-			}},
-		{"oneof narrowed", `"Mode":{"type":"string","x-validate":"oneof=tls starttls none"}`, `"Mode":{"type":"string","x-validate":"oneof=tls starttls"}`,
+		{"alternative dropped", `"Host":{"type":"string","x-rules":"hostname|ip"}`, `"Host":{"type":"string","x-rules":"hostname"}`,
+			[]string{`Host: validation tightened: rule "hostname|ip" narrowed to "hostname": stored values may now fail (breaks stored data)`}},
+		{"alternative added", `"Host":{"type":"string","x-rules":"hostname"}`, `"Host":{"type":"string","x-rules":"hostname|ip"}`,
+			[]string{`Host: validation loosened: rule "hostname" widened to "hostname|ip" (compatible)`}},
+		{"oneof narrowed", `"Mode":{"type":"string","x-rules":"oneof=tls starttls none"}`, `"Mode":{"type":"string","x-rules":"oneof=tls starttls"}`,
 			[]string{`Mode: validation tightened: rule "oneof=tls starttls none" changed to "oneof=tls starttls": stored values may now fail (breaks stored data)`}},
-		{"rule removed", `"Host":{"type":"string","x-validate":"required"}`, `"Host":{"type":"string"}`,
+		{"rule removed", `"Host":{"type":"string","x-rules":"required"}`, `"Host":{"type":"string"}`,
 			[]string{`Host: validation loosened: rule "required" removed (compatible)`}},
 		{"json schema bound tightened", `"Port":{"type":"integer","maximum":65535}`, `"Port":{"type":"integer","maximum":1024}`,
 			[]string{"Port: validation tightened: maximum lowered from 65535 to 1024: stored values may now fail (breaks stored data)"}},
@@ -77,7 +76,7 @@ func TestCompareFields(t *testing.T) {
 			[]string{`From: presentation changed: title from "From" to "Sender address" (cosmetic)`}},
 		{"optional field added", host, host + `,"Port":{"type":"integer"}`,
 			[]string{"Port: field added: new field: stored secrets read it as its zero value (compatible)"}},
-		{"required field added", host, host + `,"Port":{"type":"integer","x-validate":"required"}`,
+		{"required field added", host, host + `,"Port":{"type":"integer","x-rules":"required"}`,
 			[]string{"Port: validation tightened: new required field: stored secrets lack it and fail validation when next saved (breaks stored data)"}},
 	}
 	for _, tt := range tests {
@@ -117,8 +116,8 @@ func TestCompareTypes(t *testing.T) {
 			[]string{"Jira: type added: new type (compatible)"}},
 		{"title changed", map[string]string{"SMTP": smtp}, map[string]string{"SMTP": strings.Replace(smtp, `"SMTP"`, `"Mail server"`, 1)},
 			[]string{`SMTP: presentation changed: title from "SMTP" to "Mail server" (cosmetic)`}},
-		{"group required", map[string]string{"SMTP": smtp}, map[string]string{"SMTP": strings.Replace(smtp, `{`, `{"x-requireGroup":["system"],`, 1)},
-			[]string{`SMTP: group policy changed: x-requireGroup from none to ["system"] (breaks API clients)`}},
+		{"group required", map[string]string{"SMTP": smtp}, map[string]string{"SMTP": strings.Replace(smtp, `{`, `{"x-require-groups":["system"],`, 1)},
+			[]string{`SMTP: group policy changed: x-require-groups from none to ["system"] (breaks API clients)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,4 +153,35 @@ func lines(changes []Change) []string {
 		out = append(out, strings.TrimPrefix(c.String(), "."))
 	}
 	return out
+}
+
+func TestCompareNarrowerIntegerKind(t *testing.T) {
+	old := schemaOf(t, "", `"Port":{"type":"integer","minimum":-9223372036854775808,"maximum":9223372036854775807,"x-go-type":"int"}`)
+	new := schemaOf(t, "", `"Port":{"type":"integer","minimum":0,"maximum":65535,"x-go-type":"uint16"}`)
+
+	got := lines(Compare(old, new))
+	want := []string{"Port: field retyped: integer (int) to integer (uint16): stored values no longer decode (breaks stored data)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Compare:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestCompareNarrowerNamedIntegerKind(t *testing.T) {
+	old := schemaOf(t, "", `"Port":{"type":"integer","minimum":-9223372036854775808,"maximum":9223372036854775807,"x-go-type":"secret.Port"}`)
+	new := schemaOf(t, "", `"Port":{"type":"integer","minimum":0,"maximum":65535,"x-go-type":"secret.Port"}`)
+
+	got := lines(Compare(old, new))
+	want := []string{"Port: validation tightened: maximum lowered from 9223372036854775807 to 65535; minimum raised from -9223372036854775808 to 0: stored values may now fail (breaks stored data)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Compare:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestCompareNamedGoTypeOfTheSameKind(t *testing.T) {
+	old := schemaOf(t, "", `"Port":{"type":"integer","x-go-type":"int"}`)
+	new := schemaOf(t, "", `"Port":{"type":"integer","x-go-type":"secret.Port"}`)
+
+	if got := lines(Compare(old, new)); len(got) != 0 {
+		t.Errorf("Compare = %q, want no change", got)
+	}
 }

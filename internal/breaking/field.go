@@ -17,8 +17,9 @@ func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
 		changes = append(changes, change(k, typ, n.Key, detail))
 	}
 
-	if ot, nt := typeOf(o), typeOf(n); ot != nt {
-		add(FieldRetyped, fmt.Sprintf("%s to %s: stored values no longer decode", ot, nt))
+	retyped := retyped(o, n)
+	if retyped {
+		add(FieldRetyped, fmt.Sprintf("%s to %s: stored values no longer decode", typeOf(o), typeOf(n)))
 	}
 
 	if k, detail, ok := compareStyle(o, n); ok {
@@ -26,11 +27,14 @@ func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
 	}
 
 	od, nd := keyword(o.Keywords, roleDefault), keyword(n.Keywords, roleDefault)
-	if canon(od) != canon(nd) {
+	// A retyped default is spelled anew (587 becomes "587"); only a
+	// different text is a different default.
+	sameText := retyped && unquote(od) == unquote(nd)
+	if canon(od) != canon(nd) && !sameText {
 		add(DefaultChanged, fmt.Sprintf("from %s to %s: new forms and clients that rely on it get a different value", show(od), show(nd)))
 	}
 
-	tightened, loosened := compareValidation(o, n, oldReq, newReq)
+	tightened, loosened := compareValidation(o, n, oldReq, newReq, retyped)
 	if len(tightened) > 0 {
 		add(ValidationTightened, strings.Join(tightened, "; ")+": stored values may now fail")
 	}
@@ -44,9 +48,28 @@ func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
 	return changes
 }
 
-// typeOf describes how a field's value is stored, e.g. "integer" or
-// "string format duration".
+// retyped reports whether a field's values are stored differently: its
+// JSON kind changed, or its Go type when both are basic ones, since int8
+// and int64 store the same JSON kind but not the same values. A named Go
+// type (secret.Port) says nothing beyond its kind.
+func retyped(o, n Property) bool {
+	if kindOf(o) != kindOf(n) {
+		return true
+	}
+	ob, nb := basicType(o), basicType(n)
+	return ob != "" && nb != "" && ob != nb
+}
+
+// typeOf describes a field's stored type for the report, e.g.
+// "integer (int)" or "string x-format go-duration (time.Duration)".
 func typeOf(p Property) string {
+	if t := unquote(p.Keywords["x-go-type"]); t != "" {
+		return kindOf(p) + " (" + t + ")"
+	}
+	return kindOf(p)
+}
+
+func kindOf(p Property) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(p.Keywords)) {
 		v := p.Keywords[k]
@@ -63,6 +86,14 @@ func typeOf(p Property) string {
 		return "any"
 	}
 	return strings.Join(parts, " ")
+}
+
+func basicType(p Property) string {
+	t := unquote(p.Keywords["x-go-type"])
+	if strings.Contains(t, ".") {
+		return ""
+	}
+	return t
 }
 
 func unquote(raw json.RawMessage) string {
@@ -97,13 +128,17 @@ func comparePresentation(o, n Property) []string {
 	return shown
 }
 
-// compareValidation reads the validate tag when the schema carries it,
-// since it is what the generated validator checks; otherwise the JSON
-// Schema keywords that restrict values.
-func compareValidation(o, n Property, oldReq, newReq bool) (tightened, loosened []string) {
+// compareValidation reads the validate tags first, since they are what
+// the generated validator checks and the JSON Schema keywords follow
+// from them. When the tags say nothing changed, the keywords can still
+// tell: a narrower integer kind lowers maximum. A retyped field spells
+// the same rules in other keywords (maxLength for maximum), so only its
+// tags are compared.
+func compareValidation(o, n Property, oldReq, newReq, retyped bool) (tightened, loosened []string) {
 	ot, nt := keyword(o.Keywords, roleRules), keyword(n.Keywords, roleRules)
-	if ot != nil || nt != nil {
-		return compareRules(unquote(ot), unquote(nt))
+	tightened, loosened = compareRules(unquote(ot), unquote(nt))
+	if len(tightened)+len(loosened) > 0 || retyped {
+		return tightened, loosened
 	}
 
 	for _, k := range unionKeys(o.Keywords, n.Keywords) {

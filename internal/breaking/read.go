@@ -45,18 +45,26 @@ func ReadDir(dir string) (map[string]*Schema, error) {
 	return schemas, nil
 }
 
-// ReadRef reads the *.schema.json files of dir as committed at ref. A ref
-// where dir does not exist yet gives no schemas, so every type is new.
+// ErrNoSchemas is returned, wrapped, with an empty set of schemas when
+// the schema directory did not exist yet at the ref: every type is new.
+var ErrNoSchemas = errors.New("no schema directory")
+
+// ReadRef reads the *.schema.json files of dir as committed at ref. dir
+// is a path in the working tree, relative to the working directory.
 func ReadRef(ref, dir string) (map[string]*Schema, error) {
 	if _, err := git("rev-parse", "--verify", "--end-of-options", ref+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("against %q: not a directory, and not a commit git knows: %w", ref, err)
 	}
-	tree := ref + ":" + gitPath(dir)
+	path, err := repoPath(dir)
+	if err != nil {
+		return nil, fmt.Errorf("against %q: %w", ref, err)
+	}
+	tree := ref + ":" + path
 	if _, err := git("cat-file", "-e", tree); err != nil {
-		return map[string]*Schema{}, nil
+		return map[string]*Schema{}, fmt.Errorf("against %q: %w %s there", ref, ErrNoSchemas, path)
 	}
 
-	names, err := git("ls-tree", "--name-only", "-z", tree)
+	names, err := git("ls-tree", "--full-tree", "--name-only", "-z", tree)
 	if err != nil {
 		return nil, fmt.Errorf("against %q: list %s: %w", ref, dir, err)
 	}
@@ -86,17 +94,32 @@ func add(schemas map[string]*Schema, file string, data []byte) error {
 	return nil
 }
 
-// gitPath spells dir the way git's "ref:path" syntax reads it relative
-// to the working directory.
-func gitPath(dir string) string {
-	if filepath.IsAbs(dir) {
-		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, dir); err == nil {
-				dir = rel
-			}
-		}
+// repoPath returns dir relative to the top of the git working tree, as
+// git's "ref:path" syntax reads it.
+func repoPath(dir string) (string, error) {
+	top, err := git("rev-parse", "--show-toplevel")
+	if err != nil {
+		return "", err
 	}
-	return "./" + filepath.ToSlash(filepath.Clean(dir))
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+
+	rel, err := filepath.Rel(realPath(strings.TrimSpace(string(top))), realPath(abs))
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", fmt.Errorf("schema directory %s is outside the git working tree", dir)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// realPath resolves symbolic links where the path exists, so that it
+// compares with what git reports.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
 }
 
 // git runs git in the working directory and returns its standard output;

@@ -1,6 +1,7 @@
 package breaking
 
 import (
+	"errors"
 	"maps"
 	"os"
 	"os/exec"
@@ -58,7 +59,7 @@ func TestReadRefReadsTheCommittedSchemas(t *testing.T) {
 	if _, ok := got["SMTP"].Property("Host"); !ok {
 		t.Errorf("SMTP read from the working tree, not from HEAD")
 	}
-	if want := "HEAD:./generated/schemas/SMTP.schema.json"; got["SMTP"].Path != want {
+	if want := "HEAD:generated/schemas/SMTP.schema.json"; got["SMTP"].Path != want {
 		t.Errorf("path = %q, want %q", got["SMTP"].Path, want)
 	}
 }
@@ -70,8 +71,8 @@ func TestReadRefBeforeSchemasExisted(t *testing.T) {
 	git("commit", "-qm", "one")
 
 	got, err := ReadRef("HEAD", "generated/schemas")
-	if err != nil || len(got) != 0 {
-		t.Errorf("ReadRef = %v, %v; want no schemas and no error", got, err)
+	if !errors.Is(err, ErrNoSchemas) || len(got) != 0 {
+		t.Errorf("ReadRef = %v, %v; want no schemas and ErrNoSchemas", got, err)
 	}
 }
 
@@ -104,5 +105,19 @@ func TestReadRejectsABadSchema(t *testing.T) {
 	_, err := ReadDir(dir)
 	if err == nil || !strings.Contains(err.Error(), "Jira.schema.json") || !strings.Contains(err.Error(), "properties") {
 		t.Errorf("error = %v, want one naming the file and the keyword", err)
+	}
+}
+
+func TestReadRefFromASubdirectory(t *testing.T) {
+	git := gitRepo(t)
+	writeFile(t, "generated/schemas/SMTP.schema.json", `{"properties":{"Host":{"type":"string"}}}`)
+	writeFile(t, "secret/smtp.go", "package secret\n")
+	git("add", ".")
+	git("commit", "-qm", "one")
+	t.Chdir("secret")
+
+	got, err := ReadRef("HEAD", "../generated/schemas")
+	if err != nil || got["SMTP"] == nil {
+		t.Errorf("ReadRef from secret/ = %v, %v; want SMTP", got, err)
 	}
 }

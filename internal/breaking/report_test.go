@@ -11,7 +11,7 @@ func TestReportOrdersBySourceAndDecidesTheExitCode(t *testing.T) {
 		change(PresentationChanged, "SMTP", "Name", "title"),
 		change(FieldRetyped, "SMTP", "Port", "int to string"),
 	}
-	changes[0].Pos = "HEAD:./generated/schemas/Jira.schema.json"
+	changes[0].Pos = "HEAD:generated/schemas/Jira.schema.json"
 	Locate(changes, func(typ, field string) (string, bool) {
 		pos := map[string]string{"SMTP": "secret/smtp.go:5:9", "SMTP.Name": "secret/smtp.go:10:2", "SMTP.Port": "secret/smtp.go:12:2"}
 		p, ok := pos[typ+"."+field]
@@ -28,7 +28,7 @@ func TestReportOrdersBySourceAndDecidesTheExitCode(t *testing.T) {
 		code  int
 		want  string
 	}{
-		{"breaking", changes, false, 1, `HEAD:./generated/schemas/Jira.schema.json: Jira: type removed: gone (breaks stored data)
+		{"breaking", changes, false, 1, `HEAD:generated/schemas/Jira.schema.json: Jira: type removed: gone (breaks stored data)
 secret/smtp.go:10:2: SMTP.Name: presentation changed: title (cosmetic)
 secret/smtp.go:12:2: SMTP.Port: field retyped: int to string (breaks stored data)
 2 breaking changes (stored data: 2, API clients: 0); if they are intended, pass --allow-breaking

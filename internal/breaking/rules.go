@@ -53,32 +53,22 @@ func parseRule(text string) rule {
 // tightened is a reason a stored value may now fail, each of loosened a
 // reason a value once refused may now pass.
 func compareRules(oldTag, newTag string) (tightened, loosened []string) {
-	oldRules, newRules := parseRules(oldTag), parseRules(newTag)
-	find := func(rules []rule, key string) (rule, bool) {
-		i := slices.IndexFunc(rules, func(r rule) bool { return r.key == key })
-		if i < 0 {
-			return rule{}, false
-		}
-		return rules[i], true
-	}
-
-	for _, n := range newRules {
-		o, ok := find(oldRules, n.key)
-		switch {
-		case !ok && n.key == "omitempty":
-			loosened = append(loosened, "omitempty added: empty values are no longer checked")
-		case !ok:
-			tightened = append(tightened, fmt.Sprintf("rule %q added", n.text))
-		case o.text != n.text:
-			t, l := compareParams(o, n)
+	pairs, added, removed := pairRules(parseRules(oldTag), parseRules(newTag))
+	for _, p := range pairs {
+		if p[0].text != p[1].text {
+			t, l := compareParams(p[0], p[1])
 			tightened, loosened = append(tightened, t...), append(loosened, l...)
 		}
 	}
 
-	for _, o := range oldRules {
-		if _, ok := find(newRules, o.key); ok {
+	for _, n := range added {
+		if n.key == "omitempty" {
+			loosened = append(loosened, "omitempty added: empty values are no longer checked")
 			continue
 		}
+		tightened = append(tightened, fmt.Sprintf("rule %q added", n.text))
+	}
+	for _, o := range removed {
 		if o.key == "omitempty" {
 			tightened = append(tightened, "omitempty removed: empty values are now checked")
 			continue
@@ -88,9 +78,56 @@ func compareRules(oldTag, newTag string) (tightened, loosened []string) {
 	return tightened, loosened
 }
 
+// pairRules matches each new rule with the old rule of the same name, or
+// else with one that shares an alternative ("hostname|ip" and
+// "hostname"). What is left was added or removed.
+func pairRules(oldRules, newRules []rule) (pairs [][2]rule, added, removed []rule) {
+	used := make([]bool, len(oldRules))
+	match := func(n rule, same func(o, n rule) bool) bool {
+		for i, o := range oldRules {
+			if !used[i] && same(o, n) {
+				used[i] = true
+				pairs = append(pairs, [2]rule{o, n})
+				return true
+			}
+		}
+		return false
+	}
+
+	var rest []rule
+	for _, n := range newRules {
+		if !match(n, func(o, n rule) bool { return o.key == n.key }) {
+			rest = append(rest, n)
+		}
+	}
+	for _, n := range rest {
+		if !match(n, overlap) {
+			added = append(added, n)
+		}
+	}
+	for i, o := range oldRules {
+		if !used[i] {
+			removed = append(removed, o)
+		}
+	}
+	return pairs, added, removed
+}
+
+func overlap(o, n rule) bool {
+	for _, name := range strings.Split(n.key, "|") {
+		if slices.Contains(strings.Split(o.key, "|"), name) {
+			return true
+		}
+	}
+	return false
+}
+
 // compareParams compares two spellings of the same rule.
 func compareParams(o, n rule) (tightened, loosened []string) {
 	changed := fmt.Sprintf("rule %q changed to %q", o.text, n.text)
+	if o.key != n.key {
+		return compareAlternatives(o, n)
+	}
 	if o.name == "" {
 		return []string{changed}, nil
 	}
@@ -124,6 +161,22 @@ func compareOneOf(o, n rule, changed string) (tightened, loosened []string) {
 		}
 	}
 	return nil, []string{changed}
+}
+
+// compareAlternatives compares "a|b" with a rule that shares one of its
+// alternatives: dropping an alternative tightens, adding one loosens.
+func compareAlternatives(o, n rule) (tightened, loosened []string) {
+	oldAlts, newAlts := strings.Split(o.text, "|"), strings.Split(n.text, "|")
+	has := func(all []string, some []string) bool {
+		return !slices.ContainsFunc(some, func(a string) bool { return !slices.Contains(all, a) })
+	}
+	switch {
+	case has(oldAlts, newAlts):
+		return []string{fmt.Sprintf("rule %q narrowed to %q", o.text, n.text)}, nil
+	case has(newAlts, oldAlts):
+		return nil, []string{fmt.Sprintf("rule %q widened to %q", o.text, n.text)}
+	}
+	return []string{fmt.Sprintf("rule %q changed to %q", o.text, n.text)}, nil
 }
 
 func moved(from, to float64) string {

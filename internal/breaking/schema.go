@@ -135,8 +135,10 @@ func canon(raw json.RawMessage) string {
 	if raw == nil {
 		return ""
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber() // keep 9223372036854775807 exact
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := dec.Decode(&v); err != nil {
 		return string(raw)
 	}
 	b, _ := json.Marshal(v)
