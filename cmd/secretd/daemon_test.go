@@ -29,12 +29,22 @@ type testDaemon struct {
 
 func startTestDaemon(t *testing.T, opt serverOptions) *testDaemon {
 	t.Helper()
-	c := config{
+	return startDaemon(t, testConfig(t), opt)
+}
+
+// testConfig is a secretd on a free loopback port with its data in a
+// temporary directory.
+func testConfig(t *testing.T) config {
+	return config{
 		addr:          "127.0.0.1:0",
 		dataDir:       t.TempDir(),
 		adminPassword: adminPassword,
 		sessionTTL:    time.Hour,
 	}
+}
+
+func startDaemon(t *testing.T, c config, opt serverOptions) *testDaemon {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	d, err := start(context.Background(), c, opt, io.Discard, log)
