@@ -335,9 +335,10 @@ func (o ops) restore(ctx context.Context, id string, expect, from int64) (kind.M
 	return o.write(ctx, row, old.Payload)
 }
 
-// seal encrypts payload into row under the row's id, type and version.
+// seal pads payload and encrypts it into row under the row's id, type
+// and version.
 func (o ops) seal(row *secretRow, payload []byte) error {
-	sealed, err := o.s.keys.Seal(payload, rowAD(row.ID, row.Type, row.Version))
+	sealed, err := o.s.keys.Seal(pad(payload), rowAD(row.ID, row.Type, row.Version))
 	if err != nil {
 		return fmt.Errorf("store: seal secret %q: %w", row.ID, err)
 	}
@@ -353,11 +354,40 @@ func (o ops) open(row secretRow) (kind.Item, error) {
 	if row.Format != envelopeFormat {
 		return kind.Item{}, fmt.Errorf("store: secret %q version %d: unknown envelope format %d", row.ID, row.Version, row.Format)
 	}
-	payload, err := o.s.keys.Open(sealedOf(row), rowAD(row.ID, row.Type, row.Version))
+	padded, err := o.s.keys.Open(sealedOf(row), rowAD(row.ID, row.Type, row.Version))
+	if err != nil {
+		return kind.Item{}, fmt.Errorf("store: secret %q version %d: %w", row.ID, row.Version, err)
+	}
+	payload, err := unpad(padded)
 	if err != nil {
 		return kind.Item{}, fmt.Errorf("store: secret %q version %d: %w", row.ID, row.Version, err)
 	}
 	return kind.Item{Meta: row.meta(), Payload: payload}, nil
+}
+
+// padBlock is the multiple a sealed payload's length is rounded up to, so
+// the ciphertext's length tells only roughly how long a payload is.
+const padBlock = 64
+
+// pad appends 0x80 and then zeros up to the next multiple of padBlock.
+func pad(payload []byte) []byte {
+	n := (len(payload)/padBlock + 1) * padBlock
+	out := make([]byte, n)
+	copy(out, payload)
+	out[len(payload)] = 0x80
+	return out
+}
+
+// unpad removes what pad added, and refuses anything pad cannot have made.
+func unpad(padded []byte) ([]byte, error) {
+	end := len(padded) - 1
+	for end >= 0 && padded[end] == 0 {
+		end--
+	}
+	if end < 0 || padded[end] != 0x80 || len(padded)%padBlock != 0 {
+		return nil, errors.New("malformed payload padding")
+	}
+	return padded[:end], nil
 }
 
 func sealedOf(row secretRow) keyring.Sealed {

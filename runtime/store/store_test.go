@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/secretgen/secretgen/runtime/kind"
@@ -298,5 +299,34 @@ func TestSQLiteRunsInWALModeWithForeignKeys(t *testing.T) {
 	}
 	if mode != "wal" || foreignKeys != 1 {
 		t.Fatalf("journal_mode %q and foreign_keys %d, want wal and 1", mode, foreignKeys)
+	}
+}
+
+func TestPaddingHidesTheExactLength(t *testing.T) {
+	cases := []struct {
+		payload string
+		sealed  int
+	}{
+		{"", padBlock},
+		{"{}", padBlock},
+		{strings.Repeat("x", padBlock-1), padBlock},
+		{strings.Repeat("x", padBlock), 2 * padBlock},
+		{"ends in zero\x00", padBlock},
+	}
+	for _, c := range cases {
+		padded := pad([]byte(c.payload))
+		if len(padded) != c.sealed {
+			t.Errorf("pad of %d bytes gave %d, want %d", len(c.payload), len(padded), c.sealed)
+		}
+		back, err := unpad(padded)
+		if err != nil || string(back) != c.payload {
+			t.Errorf("unpad of %d bytes: %v, want the payload back", len(c.payload), err)
+		}
+	}
+
+	for _, bad := range [][]byte{make([]byte, padBlock), append(make([]byte, padBlock-1), 1)} {
+		if _, err := unpad(bad); err == nil {
+			t.Errorf("unpad accepted %x, want an error", bad)
+		}
 	}
 }
