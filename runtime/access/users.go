@@ -72,8 +72,9 @@ func (s *Service) ReleaseUser(ctx context.Context, tx bun.Tx, actor, userID, toU
 	return nil
 }
 
-// soleOwned returns the owner shares of userID on secrets, deleted ones
-// included, that have no other owner.
+// soleOwned returns the owner shares of userID on stored secrets that have
+// no other owner. Deleted secrets count, as they may be undeleted; purged
+// ones do not.
 func soleOwned(ctx context.Context, db bun.IDB, userID string) ([]shareRow, error) {
 	var rows []shareRow
 	err := db.NewSelect().Model(&rows).
@@ -82,6 +83,7 @@ func soleOwned(ctx context.Context, db bun.IDB, userID string) ([]shareRow, erro
 		Where("NOT EXISTS (SELECT 1 FROM acl_shares AS o WHERE o.secret_id = share_row.secret_id"+
 			" AND o.principal_kind = ? AND o.role = ? AND o.principal_id <> ?)",
 			principalUser, string(Owner), userID).
+		Where("EXISTS (SELECT 1 FROM "+secretsTable+" AS sec WHERE sec.id = share_row.secret_id)").
 		Order("secret_id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("access: find secrets owned by user %q alone: %w", userID, err)

@@ -198,3 +198,17 @@ func (s *smtpSession) Data(r io.Reader) error {
 	s.server.mails = append(s.server.mails, string(b))
 	return nil
 }
+
+func TestAPurgedSecretDoesNotHoldUpDeletingItsOwner(t *testing.T) {
+	w := sqliteWorld(t)
+	w.join(t, w.alice, w.system)
+	relay := w.smtp(t, w.alice, "relay", "pw")
+	if err := w.store.Purge(w.ctx, relay.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.dir.BeforeDeleteUser = w.svc.RefuseSoleOwner
+
+	if err := w.dir.DeleteUser(w.ctx, w.alice.UserID); err != nil {
+		t.Errorf("deleting alice, whose only secret was purged: %v", err)
+	}
+}
