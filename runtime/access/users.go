@@ -83,7 +83,7 @@ func soleOwned(ctx context.Context, db bun.IDB, userID string) ([]shareRow, erro
 		Where("NOT EXISTS (SELECT 1 FROM acl_shares AS o WHERE o.secret_id = share_row.secret_id"+
 			" AND o.principal_kind = ? AND o.role = ? AND o.principal_id <> ?)",
 			principalUser, string(Owner), userID).
-		Where("EXISTS (SELECT 1 FROM "+secretsTable+" AS sec WHERE sec.id = share_row.secret_id)").
+		Where("EXISTS (SELECT 1 FROM " + secretsTable + " AS sec WHERE sec.id = share_row.secret_id)").
 		Order("secret_id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("access: find secrets owned by user %q alone: %w", userID, err)
