@@ -3,13 +3,18 @@
 //
 // A payload is the canonical JSON object of one secret version, keyed by
 // json names, as a generated codec writes it and the store keeps it. When a
-// field was retyped, the stored secret no longer decodes; its raw version
-// stays in the store's history, and a developer converts it in code:
+// field was retyped, the stored secret no longer decodes (the error names
+// the key and why); its raw version stays in the store, and a developer
+// converts it in code and saves it as the next version:
 //
-//	item, err := st.GetVersion(ctx, "SMTP", id, 3)
-//	p, err := migrate.Rename(item.Payload, "server", "host")
-//	p, err = migrate.Convert(p, "port", migrate.NumberFromString)
-//	v, err := smtp.Decode(p, false)
+//	item, err := st.GetVersion(ctx, id, 3)
+//	p, err := migrate.Convert(item.Payload, "Port", migrate.NumberFromString)
+//	p, err = migrate.Rename(p, "Server", "Host")
+//	v, err := generated.DecodeSMTP(p, false)
+//	_, err = repos.SMTP.Update(ctx, id, current.Version, v)
+//
+// A field renamed with a formerKeys tag needs no migration: the codec
+// reads the old key.
 //
 // Each function returns a new compact object with its keys sorted and
 // leaves its input alone. A key that is absent is left absent: migrating
