@@ -26,7 +26,7 @@ func (s *Service) GroupSecrets(ctx context.Context, sub Subject, groupID, typ st
 		return nil, err
 	}
 	if !ok {
-		return nil, s.audited(ctx, deny(sub, ActionUsed, kind.Meta{Type: typ}, "user %q is not a member of group %q", sub.UserID, groupID))
+		return nil, s.audited(ctx, notMember(sub, typ, groupID))
 	}
 
 	ids, err := s.groupIDs(ctx, []string{groupID}, typ, "")
@@ -34,6 +34,11 @@ func (s *Service) GroupSecrets(ctx context.Context, sub Subject, groupID, typ st
 		return nil, err
 	}
 	return s.inClear(ctx, ids)
+}
+
+// notMember refuses a system acting for sub the secrets of a group.
+func notMember(sub Subject, typ, groupID string) error {
+	return deny(sub, ActionUsed, kind.Meta{Type: typ}, "user %q is not a member of group %q", sub.UserID, groupID)
 }
 
 // groupIDs returns the ids of the secrets attached to any of groups, of
@@ -118,7 +123,7 @@ func (s *Service) matchGroups(ctx context.Context, sub Subject, q MatchQuery) ([
 		return member, nil
 	}
 	if !slices.Contains(member, q.Group) {
-		return nil, s.audited(ctx, deny(sub, ActionUsed, kind.Meta{Type: q.Type}, "user %q is not a member of group %q", sub.UserID, q.Group))
+		return nil, s.audited(ctx, notMember(sub, q.Type, q.Group))
 	}
 	return []string{q.Group}, nil
 }
@@ -179,7 +184,8 @@ func (s *Service) defaultIDs(ctx context.Context, groups []string, typ string) (
 	var ids []string
 	err := s.store.DB().NewSelect().
 		TableExpr("acl_defaults AS d").ColumnExpr("d.secret_id").
-		Join("JOIN acl_shares AS sh ON sh.secret_id = d.secret_id AND sh.principal_kind = ? AND sh.principal_id = d.group_id", principalGroup).
+		Join("JOIN acl_shares AS sh ON sh.secret_id = d.secret_id"+
+			" AND sh.principal_kind = ? AND sh.principal_id = d.group_id", principalGroup).
 		Join("JOIN "+secretsTable+" AS sec ON sec.id = d.secret_id").
 		Where("d.type = ?", typ).
 		Where("d.group_id IN (?)", bun.In(groups)).
