@@ -41,8 +41,15 @@ type Keyring struct {
 
 	// source names where the keys come from, for error messages.
 	source string
-	// save persists the keys; nil when the source cannot be written.
+	// file persists and reloads the keys; nil for keys from the
+	// environment or from New.
+	file *backing
+}
+
+// backing is the file a keyring lives in.
+type backing struct {
 	save func(keys map[int][]byte) error
+	load func() (map[int][]byte, error)
 }
 
 // New returns a keyring holding the given master key versions; the highest
@@ -52,12 +59,12 @@ func New(keys map[int][]byte) (*Keyring, error) {
 	return newKeyring("keys given to keyring.New", keys, nil)
 }
 
-func newKeyring(source string, keys map[int][]byte, save func(map[int][]byte) error) (*Keyring, error) {
+func newKeyring(source string, keys map[int][]byte, file *backing) (*Keyring, error) {
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("keyring: %s: no master key", source)
 	}
 
-	k := &Keyring{keys: map[int][]byte{}, source: source, save: save}
+	k := &Keyring{keys: map[int][]byte{}, source: source, file: file}
 	for v, key := range keys {
 		if v < 1 {
 			return nil, fmt.Errorf("keyring: %s: key version %d: want a positive number", source, v)
@@ -154,21 +161,48 @@ func (k *Keyring) with(v int, key []byte) map[int][]byte {
 }
 
 func (k *Keyring) persist(keys map[int][]byte) error {
-	if k.save == nil {
+	if k.file == nil {
 		return errors.New("keys from this source cannot be changed at run time")
 	}
-	return k.save(keys)
+	return k.file.save(keys)
 }
 
-// key returns master key version v.
+// key returns master key version v. A keyring kept in a file that lacks v
+// reads the file again once: another process may have rotated it.
 func (k *Keyring) key(v int) ([]byte, error) {
 	k.mu.RLock()
-	defer k.mu.RUnlock()
 	key, ok := k.keys[v]
-	if !ok {
-		return nil, fmt.Errorf("%w %d (%s holds %s)", ErrUnknownKey, v, k.source, k.list())
+	k.mu.RUnlock()
+	if ok {
+		return key, nil
 	}
-	return key, nil
+
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := k.reload(); err != nil {
+		return nil, err
+	}
+	if key, ok := k.keys[v]; ok {
+		return key, nil
+	}
+	return nil, fmt.Errorf("%w %d (%s holds %s)", ErrUnknownKey, v, k.source, k.list())
+}
+
+// reload replaces the keys with the file's, if the keyring has a file.
+func (k *Keyring) reload() error {
+	if k.file == nil {
+		return nil
+	}
+	keys, err := k.file.load()
+	if err != nil {
+		return fmt.Errorf("keyring: reload %s: %w", k.source, err)
+	}
+	fresh, err := newKeyring(k.source, keys, k.file)
+	if err != nil {
+		return err
+	}
+	k.keys, k.current = fresh.keys, fresh.current
+	return nil
 }
 
 func (k *Keyring) list() string {

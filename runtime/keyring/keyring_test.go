@@ -236,3 +236,42 @@ func TestOpenRefusesAnyChange(t *testing.T) {
 		})
 	}
 }
+
+func TestAKeyringReloadsItsFileForAVersionAnotherProcessAdded(t *testing.T) {
+	cases := []struct {
+		name string
+		open func(path string, create bool) (*Keyring, error)
+	}{
+		{"key file", func(path string, create bool) (*Keyring, error) {
+			return FromFile(path, FileOptions{Create: create})
+		}},
+		{"passphrase file", func(path string, create bool) (*Keyring, error) {
+			return FromPassphrase([]byte("pass phrase"), path, PassphraseOptions{Create: create, Params: cheap})
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "keys")
+			rotating, _ := c.open(path, true)
+			stale, err := c.open(path, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			rotating.Rotate()
+			sealed, _ := rotating.Seal([]byte("payload"), []byte("ad"))
+			got, err := stale.Open(sealed, []byte("ad"))
+			if err != nil || string(got) != "payload" {
+				t.Fatalf("open of a payload on a version added elsewhere: %v", err)
+			}
+			if stale.Current() != 2 {
+				t.Fatalf("after reloading, current version %d, want 2", stale.Current())
+			}
+
+			sealed.KeyVersion = 9
+			if _, err := stale.Open(sealed, []byte("ad")); !errors.Is(err, ErrUnknownKey) {
+				t.Fatalf("version 9, in no file: got %v, want ErrUnknownKey", err)
+			}
+		})
+	}
+}

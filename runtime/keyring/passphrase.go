@@ -61,7 +61,7 @@ func FromPassphrase(passphrase []byte, path string, opt PassphraseOptions) (*Key
 	if err != nil {
 		return nil, fmt.Errorf("keyring: %s: %w", source, err)
 	}
-	return newKeyring(source, keys, sealedSaver(path, header, kek))
+	return newKeyring(source, keys, sealedBacking(path, header, kek))
 }
 
 func createSealedFile(passphrase []byte, path, source string, opt PassphraseOptions) (*Keyring, error) {
@@ -74,10 +74,29 @@ func createSealedFile(passphrase []byte, path, source string, opt PassphraseOpti
 	header := fmt.Sprintf("argon2id t=%d m=%d p=%d salt=%s", p.Time, p.MemoryKiB, p.Threads, base64.RawStdEncoding.EncodeToString(salt))
 	kek := argon2.IDKey(passphrase, salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
 
-	return createFile(path, source, sealedSaver(path, header, kek), opt.Logger)
+	return createFile(path, source, sealedBacking(path, header, kek), opt.Logger)
 }
 
-// sealedSaver writes the keys sealed under kek, below the clear header.
+// sealedBacking writes the keys sealed under kek, below the clear header,
+// and reads them back.
+func sealedBacking(path, header string, kek []byte) *backing {
+	return &backing{save: sealedSaver(path, header, kek), load: sealedLoader(path, header, kek)}
+}
+
+func sealedLoader(path, header string, kek []byte) func() (map[int][]byte, error) {
+	return func() (map[int][]byte, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		have, body, _ := strings.Cut(string(data), "\n")
+		if have != header {
+			return nil, errors.New("the file's Argon2id salt or costs changed; open it again with its passphrase")
+		}
+		return openSealed(kek, header, body)
+	}
+}
+
 func sealedSaver(path, header string, kek []byte) func(map[int][]byte) error {
 	return func(keys map[int][]byte) error {
 		aead, err := chacha20poly1305.NewX(kek)
@@ -111,19 +130,27 @@ func openSealedFile(passphrase, data []byte) (kek []byte, header string, keys ma
 		return nil, "", nil, errors.New("line 1: Argon2id costs out of range")
 	}
 
+	kek = argon2.IDKey(passphrase, salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
+	keys, err = openSealed(kek, header, body)
+	return kek, header, keys, err
+}
+
+// openSealed decrypts the keys below the header.
+func openSealed(kek []byte, header, body string) (map[int][]byte, error) {
 	sealed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(body))
 	if err != nil || len(sealed) < NonceSize+chacha20poly1305.Overhead {
-		return nil, "", nil, errors.New("line 2: sealed keys are not base64 of an XChaCha20-Poly1305 message")
+		return nil, errors.New("line 2: sealed keys are not base64 of an XChaCha20-Poly1305 message")
 	}
 
-	kek = argon2.IDKey(passphrase, salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
-	aead, _ := chacha20poly1305.NewX(kek)
+	aead, err := chacha20poly1305.NewX(kek)
+	if err != nil {
+		return nil, err
+	}
 	plain, err := aead.Open(nil, sealed[:NonceSize], sealed[NonceSize:], []byte(header))
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("wrong passphrase or altered file: %w", ErrOpen)
+		return nil, fmt.Errorf("wrong passphrase or altered file: %w", ErrOpen)
 	}
-	keys, err = parseKeys(plain)
-	return kek, header, keys, err
+	return parseKeys(plain)
 }
 
 func randomKey() []byte {

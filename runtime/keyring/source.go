@@ -107,13 +107,14 @@ type FileOptions struct {
 // bare key is version 1. Rotate and Remove rewrite the file.
 func FromFile(path string, opt FileOptions) (*Keyring, error) {
 	source := fmt.Sprintf("key file %q", path)
-	save := func(keys map[int][]byte) error {
-		return writeFileAtomic(path, formatKeys(keys))
+	file := &backing{
+		save: func(keys map[int][]byte) error { return writeFileAtomic(path, formatKeys(keys)) },
+		load: func() (map[int][]byte, error) { return readKeyFile(path) },
 	}
 
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && opt.Create {
-		return createFile(path, source, save, opt.Logger)
+		return createFile(path, source, file, opt.Logger)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
@@ -124,18 +125,26 @@ func FromFile(path string, opt FileOptions) (*Keyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keyring: %s: %w", source, err)
 	}
-	return newKeyring(source, keys, save)
+	return newKeyring(source, keys, file)
 }
 
-func createFile(path, source string, save func(map[int][]byte) error, log *slog.Logger) (*Keyring, error) {
-	k, err := newKeyring(source, map[int][]byte{1: randomKey()}, save)
+func readKeyFile(path string) (map[int][]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseKeys(data)
+}
+
+func createFile(path, source string, file *backing, log *slog.Logger) (*Keyring, error) {
+	k, err := newKeyring(source, map[int][]byte{1: randomKey()}, file)
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("keyring: create %s: %w", source, err)
 	}
-	if err := save(k.keys); err != nil {
+	if err := file.save(k.keys); err != nil {
 		return nil, fmt.Errorf("keyring: create %s: %w", source, err)
 	}
 
