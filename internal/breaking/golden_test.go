@@ -110,7 +110,7 @@ func checkFile(t *testing.T, path string, got []byte) {
 }
 
 // moduleRoot returns the directory of the go.mod above the test.
-func moduleRoot(t *testing.T) string {
+func moduleRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
