@@ -230,11 +230,20 @@ func (b *browserRun) screenshotVault() {
 	if !*screenshot {
 		return
 	}
+	b.do("add a Jira secret, so the vault shows two types",
+		chromedp.Navigate(b.base+"/new/Jira"),
+		chromedp.WaitVisible(chromedp.ID("f-EMail")),
+		chromedp.SetValue(chromedp.ID("f-Name"), "Team Jira"),
+		chromedp.SendKeys(chromedp.ID("f-EMail"), "ops@example.com"),
+		chromedp.SendKeys(chromedp.ID("f-Token"), "jira-token"),
+		chromedp.Click(chromedp.ID("save")),
+		chromedp.WaitVisible(chromedp.ID("notice-created")),
+	)
 	b.do("open the vault page",
 		chromedp.Navigate(b.base+"/"),
 		chromedp.WaitVisible(chromedp.ID("secrets")),
 	)
-	png := get(b, "screenshot", chromedp.FullScreenshot(90))
+	png := get(b, "screenshot", chromedp.FullScreenshot(100)) // quality 100 is PNG
 	if err := os.WriteFile(filepath.Join("..", "..", "docs", "vault.png"), png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}

@@ -16,13 +16,14 @@ import (
 // group. Groups the visitor is no member of are shown but cannot be
 // changed.
 type shareView struct {
-	ID      string
-	Name    string
-	Group   bool
-	Role    access.Role
-	Checked bool // groups: the secret is attached
-	Fixed   bool // groups: the visitor may not change it
-	Self    bool // users: the visitor's own row
+	ID       string
+	Name     string
+	Group    bool
+	Role     access.Role
+	Checked  bool // groups: the secret is attached
+	Fixed    bool // groups: the visitor may not change it
+	Required bool // groups: the secret's type requires it
+	Self     bool // users: the visitor's own row
 }
 
 // roles are the choices of the role menus.
@@ -52,8 +53,10 @@ func (s *server) shareViews(ctx context.Context, v visitor, sec access.Secret) (
 }
 
 // groupViews lists the visitor's groups, checked where the secret is
-// attached, and the other groups it is attached to, fixed.
+// attached, and the other groups it is attached to, fixed; so are the
+// groups the secret's type requires.
 func (s *server) groupViews(ctx context.Context, v visitor, sec access.Secret) ([]shareView, error) {
+	t, _ := s.reg.Lookup(sec.Type)
 	var out []shareView
 	ids := append(slices.Clone(v.Subject.Groups), sec.Groups...)
 	slices.Sort(ids)
@@ -63,8 +66,9 @@ func (s *server) groupViews(ctx context.Context, v visitor, sec access.Secret) (
 			return nil, err
 		}
 		mine := slices.Contains(v.Subject.Groups, id)
+		required := slices.Contains(t.Groups, g.Name)
 		out = append(out, shareView{ID: id, Name: g.Name, Group: true,
-			Checked: slices.Contains(sec.Groups, id), Fixed: !mine})
+			Checked: slices.Contains(sec.Groups, id), Fixed: !mine || required, Required: required})
 	}
 	slices.SortFunc(out, func(a, b shareView) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
