@@ -40,9 +40,9 @@ type PassphraseOptions struct {
 
 // FromPassphrase opens a keyring file sealed with a passphrase. The
 // passphrase is stretched with Argon2id into a key-encryption key; the salt
-// and the costs are stored in the file's first line, in clear. The master
-// keys inside are random, so changing costs or rotating never depends on
-// the passphrase's strength alone being re-derived per version.
+// and the costs are stored in the file's first line, in clear, and bound
+// into the seal. The master keys inside are random, so Rotate adds a
+// version without asking for a new passphrase.
 func FromPassphrase(passphrase []byte, path string, opt PassphraseOptions) (*Keyring, error) {
 	source := fmt.Sprintf("passphrase keyring %q", path)
 	if len(passphrase) == 0 {

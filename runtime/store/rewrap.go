@@ -59,53 +59,49 @@ func (s *Store) rewrapSecrets(ctx context.Context, tx bun.Tx, current int64, lim
 	if err != nil {
 		return 0, err
 	}
-
-	for _, row := range rows {
-		if row.Format != envelopeFormat {
-			return 0, fmt.Errorf("secret %q version %d: unknown envelope format %d", row.ID, row.Version, row.Format)
-		}
-		sealed, err := s.keys.Rewrap(sealedOf(row), rowAD(row.ID, row.Type, row.Version))
-		if err != nil {
-			return 0, fmt.Errorf("secret %q version %d: %w", row.ID, row.Version, err)
-		}
-		_, err = tx.NewUpdate().Model((*secretRow)(nil)).
-			Set("key_version = ?", sealed.KeyVersion).Set("wrapped_key = ?", sealed.WrappedKey).
-			Where("id = ?", row.ID).Where("version = ?", row.Version).Where("key_version = ?", row.KeyVersion).
-			Exec(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("secret %q version %d: %w", row.ID, row.Version, err)
-		}
-	}
-	return len(rows), nil
+	return len(rows), s.rewrapRows(ctx, tx, "secrets", "id", rows)
 }
 
 func (s *Store) rewrapVersions(ctx context.Context, tx bun.Tx, current int64, limit int) (int, error) {
 	if limit < 1 {
 		return 0, nil
 	}
-	var rows []versionRow
-	err := tx.NewSelect().Model(&rows).Where("key_version <> ?", current).Order("secret_id", "version").Limit(int64(limit)).Scan(ctx)
+	var kept []versionRow
+	err := tx.NewSelect().Model(&kept).Where("key_version <> ?", current).Order("secret_id", "version").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return 0, err
 	}
 
+	rows := make([]secretRow, len(kept))
+	for i, v := range kept {
+		rows[i] = v.secret()
+	}
+	return len(rows), s.rewrapRows(ctx, tx, "secret_versions", "secret_id", rows)
+}
+
+// rewrapRows re-wraps the data keys of rows in table, whose secret id
+// column is idColumn. Each update is conditional on the version and master
+// key version read, so a row that changed meanwhile is left alone.
+func (s *Store) rewrapRows(ctx context.Context, tx bun.Tx, table, idColumn string, rows []secretRow) error {
 	for _, row := range rows {
 		if row.Format != envelopeFormat {
-			return 0, fmt.Errorf("secret %q version %d: unknown envelope format %d", row.SecretID, row.Version, row.Format)
+			return fmt.Errorf("secret %q version %d: unknown envelope format %d", row.ID, row.Version, row.Format)
 		}
-		sealed, err := s.keys.Rewrap(sealedOf(row.secret()), rowAD(row.SecretID, row.Type, row.Version))
+		sealed, err := s.keys.Rewrap(sealedOf(row), rowAD(row.ID, row.Type, row.Version))
 		if err != nil {
-			return 0, fmt.Errorf("secret %q version %d: %w", row.SecretID, row.Version, err)
+			return fmt.Errorf("secret %q version %d: %w", row.ID, row.Version, err)
 		}
-		_, err = tx.NewUpdate().Model((*versionRow)(nil)).
+
+		_, err = tx.NewUpdate().Table(table).
 			Set("key_version = ?", sealed.KeyVersion).Set("wrapped_key = ?", sealed.WrappedKey).
-			Where("secret_id = ?", row.SecretID).Where("version = ?", row.Version).Where("key_version = ?", row.KeyVersion).
+			Where("? = ?", bun.Ident(idColumn), row.ID).Where("version = ?", row.Version).
+			Where("key_version = ?", row.KeyVersion).
 			Exec(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("secret %q version %d: %w", row.SecretID, row.Version, err)
+			return fmt.Errorf("secret %q version %d: %w", row.ID, row.Version, err)
 		}
 	}
-	return len(rows), nil
+	return nil
 }
 
 // secret returns the kept version as the row it once was.
