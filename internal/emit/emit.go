@@ -12,12 +12,14 @@ package emit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"go/format"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/dave/jennifer/jen"
-	"golang.org/x/tools/imports"
 
 	"github.com/secretgen/secretgen/internal/model"
 )
@@ -54,24 +56,39 @@ var perType = []struct {
 }
 
 // Go returns the generated Go files of the variants, keyed by file name.
+// Files are rendered concurrently; formatting is most of the work.
 func Go(vs []model.Variant, opt Options) (map[string][]byte, error) {
-	out := map[string][]byte{}
+	fills := map[string]func(*jen.File){
+		"registry.go": func(f *jen.File) { registryFile(f, vs) },
+	}
 	for _, v := range vs {
 		for _, pt := range perType {
-			name := FileBase(v.Name) + pt.suffix + ".go"
-			src, err := render(opt.Package, vs, func(f *jen.File) { pt.emit(f, v) })
-			if err != nil {
-				return nil, fmt.Errorf("emit %s: %w", name, err)
-			}
-			out[name] = src
+			fills[FileBase(v.Name)+pt.suffix+".go"] = func(f *jen.File) { pt.emit(f, v) }
 		}
 	}
 
-	src, err := render(opt.Package, vs, func(f *jen.File) { registryFile(f, vs) })
-	if err != nil {
-		return nil, fmt.Errorf("emit registry.go: %w", err)
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		out  = map[string][]byte{}
+		errs []error
+	)
+	for name, fill := range fills {
+		wg.Go(func() {
+			src, err := render(opt.Package, vs, fill)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("emit %s: %w", name, err))
+				return
+			}
+			out[name] = src
+		})
 	}
-	out["registry.go"] = src
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	return out, nil
 }
 
@@ -79,6 +96,7 @@ func Go(vs []model.Variant, opt Options) (map[string][]byte, error) {
 // groups them.
 func render(pkg string, vs []model.Variant, fill func(*jen.File)) ([]byte, error) {
 	f := jen.NewFile(pkg)
+	f.NoFormat = true // formatted once below, with imports grouped
 	f.HeaderComment(Header)
 	importNames(f, vs)
 	fill(f)
@@ -87,12 +105,44 @@ func render(pkg string, vs []model.Variant, fill func(*jen.File)) ([]byte, error
 	if err := f.Render(&buf); err != nil {
 		return nil, err
 	}
-	return imports.Process("", buf.Bytes(), &imports.Options{
-		FormatOnly: true,
-		Comments:   true,
-		TabIndent:  true,
-		TabWidth:   8,
-	})
+	return format.Source(groupImports(buf.Bytes()))
+}
+
+// groupImports splits the import block into the standard library and the
+// rest, as goimports does, so that one gofmt pass finishes the file.
+func groupImports(src []byte) []byte {
+	start := bytes.Index(src, []byte("\nimport (\n"))
+	if start < 0 {
+		return src
+	}
+	start += len("\nimport (\n")
+	end := bytes.Index(src[start:], []byte("\n)"))
+	if end < 0 {
+		return src
+	}
+	end += start
+
+	var std, other [][]byte
+	for _, line := range bytes.Split(src[start:end], []byte("\n")) {
+		path := line[bytes.IndexByte(line, '"')+1:]
+		first, _, _ := bytes.Cut(path, []byte("/"))
+		if bytes.Contains(first, []byte(".")) {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+
+	var out bytes.Buffer
+	out.Write(src[:start])
+	out.Write(bytes.Join(std, []byte("\n")))
+	out.WriteString("\n\n")
+	out.Write(bytes.Join(other, []byte("\n")))
+	out.Write(src[end:])
+	return out.Bytes()
 }
 
 // importNames tells jennifer the package names the loader saw, so that

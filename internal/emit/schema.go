@@ -50,7 +50,7 @@ func (o object) MarshalJSON() ([]byte, error) {
 		k, _ := json.Marshal(m.key)
 		buf.Write(k)
 		buf.WriteByte(':')
-		v, err := marshal(m.value)
+		v, err := encode(m.value, false)
 		if err != nil {
 			return nil, err
 		}
@@ -60,14 +60,24 @@ func (o object) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// marshal writes v as indented JSON without HTML escapes.
+// marshal writes v as indented JSON without HTML escapes, ending in a
+// newline.
 func marshal(v any) ([]byte, error) {
+	return encode(v, true)
+}
+
+func encode(v any, indent bool) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	if indent {
+		enc.SetIndent("", "  ")
+	}
 	if err := enc.Encode(v); err != nil {
 		return nil, err
+	}
+	if !indent {
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 	}
 	return buf.Bytes(), nil
 }

@@ -194,3 +194,12 @@ func TestEscapesAndNull(t *testing.T) {
 		t.Errorf("null read as %q, want empty", v)
 	}
 }
+
+// TestInvalidUTF8WithEscapes pins a string whose unescaped length equals
+// its raw length: it must still come back unescaped.
+func TestInvalidUTF8WithEscapes(t *testing.T) {
+	got := decodeOne(t, []byte("{\"k\":\"\xff\\n\\n\"}"), (*codec.Decoder).String)
+	if want := "\ufffd\n\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -9,6 +9,14 @@ import (
 	"github.com/secretgen/secretgen/runtime/kind"
 )
 
+// plain marks the bytes a string may hold without a closer look.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // maxDepth bounds the nesting of values skipped under unknown keys.
 const maxDepth = 1000
 
@@ -17,10 +25,12 @@ const maxDepth = 1000
 type Decoder struct {
 	typ    string
 	data   []byte
+	src    string // data as a string, made on the first String call
 	pos    int
-	key    []byte
-	inKey  bool
-	state  int // 0 before '{', 1 inside, 2 done
+	keyAt  int  // start of the current key in data, or -1 when in keyBuf
+	keyEnd int  // end of the current key in data
+	inKey  bool // whether a value of the current key is being read
+	state  int  // 0 before '{', 1 inside, 2 done
 	keyBuf []byte
 	err    *kind.DecodeError
 }
@@ -42,7 +52,13 @@ func (d *Decoder) Err() error {
 
 // Key returns the key Next moved to. It is valid until the next call.
 func (d *Decoder) Key() []byte {
-	return d.key
+	switch {
+	case !d.inKey:
+		return nil
+	case d.keyAt < 0:
+		return d.keyBuf
+	}
+	return d.data[d.keyAt:d.keyEnd]
 }
 
 // Next moves to the next key of the object and reports whether there is
@@ -52,7 +68,6 @@ func (d *Decoder) Next() bool {
 		return false
 	}
 	d.inKey = false
-	d.key = nil
 	d.skipSpace()
 
 	if d.state == 0 {
@@ -78,15 +93,19 @@ func (d *Decoder) Next() bool {
 }
 
 func (d *Decoder) readKey() bool {
-	key, ok := d.rawString(&d.keyBuf)
+	start := d.pos + 1
+	key, copied, ok := d.rawString(&d.keyBuf)
 	if !ok {
 		return d.fail("want a key")
+	}
+	d.keyAt, d.keyEnd = start, start+len(key)
+	if copied {
+		d.keyAt = -1
 	}
 	d.skipSpace()
 	if !d.consume(':') {
 		return d.fail("want a colon after the key")
 	}
-	d.key = key
 	d.inKey = true
 	return true
 }
@@ -107,7 +126,7 @@ func (d *Decoder) fail(reason string) bool {
 	}
 	key := ""
 	if d.inKey {
-		key = string(d.key)
+		key = string(d.Key())
 	}
 	d.err = &kind.DecodeError{Type: d.typ, Key: key, Reason: reason}
 	return false
@@ -135,12 +154,20 @@ func (d *Decoder) String() string {
 	if d.null() {
 		return ""
 	}
-	s, ok := d.rawString(nil)
+	start := d.pos + 1
+	s, copied, ok := d.rawString(nil)
 	if !ok {
 		d.fail("want a string")
 		return ""
 	}
-	return string(s)
+	if copied {
+		return string(s)
+	}
+	// One copy of the whole input serves every string without escapes.
+	if d.src == "" {
+		d.src = string(d.data)
+	}
+	return d.src[start : d.pos-1]
 }
 
 // Bool reads true or false; null reads as false.
@@ -209,7 +236,7 @@ func (d *Decoder) Float(bits int) float64 {
 }
 
 func (d *Decoder) specialFloat() float64 {
-	s, _ := d.rawString(nil)
+	s, _, _ := d.rawString(nil)
 	switch string(s) {
 	case "NaN":
 		return math.NaN()
@@ -227,7 +254,7 @@ func (d *Decoder) Duration() time.Duration {
 	if d.null() {
 		return 0
 	}
-	s, ok := d.rawString(nil)
+	s, _, ok := d.rawString(nil)
 	if !ok {
 		d.fail("want a duration string like \"1m30s\"")
 		return 0
@@ -245,7 +272,7 @@ func (d *Decoder) Time() time.Time {
 	if d.null() {
 		return time.Time{}
 	}
-	s, ok := d.rawString(nil)
+	s, _, ok := d.rawString(nil)
 	if !ok {
 		d.fail("want an RFC 3339 time string")
 		return time.Time{}
@@ -274,7 +301,7 @@ func (d *Decoder) Strings() []string {
 	}
 	for {
 		d.skipSpace()
-		s, ok := d.rawString(nil)
+		s, _, ok := d.rawString(nil)
 		if !ok {
 			d.fail("want an array of strings")
 			return nil
@@ -292,14 +319,11 @@ func (d *Decoder) Strings() []string {
 }
 
 func (d *Decoder) skipSpace() {
-	for d.pos < len(d.data) {
-		switch d.data[d.pos] {
-		case ' ', '\t', '\n', '\r':
-			d.pos++
-		default:
-			return
-		}
+	data, i := d.data, d.pos
+	for i < len(data) && (data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r') {
+		i++
 	}
+	d.pos = i
 }
 
 func (d *Decoder) peek() byte {
@@ -389,14 +413,20 @@ func (d *Decoder) digits() bool {
 	return d.pos > start
 }
 
-// rawString reads a JSON string. Without escapes it returns a slice of
-// the input; otherwise the unescaped bytes, in *buf when buf is not nil.
-func (d *Decoder) rawString(buf *[]byte) ([]byte, bool) {
+// rawString reads a JSON string. Without escapes or invalid UTF-8 it
+// returns a slice of the input; otherwise the unescaped bytes, in *buf
+// when buf is not nil, and reports copied.
+func (d *Decoder) rawString(buf *[]byte) (s []byte, copied, ok bool) {
 	if !d.consume('"') {
-		return nil, false
+		return nil, false, false
 	}
 	start := d.pos
 	ascii := true
+	data, i := d.data, d.pos
+	for i < len(data) && plain[data[i]] {
+		i++
+	}
+	d.pos = i
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		switch {
@@ -406,22 +436,22 @@ func (d *Decoder) rawString(buf *[]byte) ([]byte, bool) {
 			if !ascii && !utf8.Valid(s) {
 				return d.unescape(buf, start)
 			}
-			return s, true
+			return s, false, true
 		case c == '\\':
 			return d.unescape(buf, start)
 		case c < 0x20:
-			return nil, false
+			return nil, false, false
 		case c >= utf8.RuneSelf:
 			ascii = false
 		}
 		d.pos++
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // unescape decodes the string that starts at start, replacing invalid
 // UTF-8 with U+FFFD as encoding/json does.
-func (d *Decoder) unescape(buf *[]byte, start int) ([]byte, bool) {
+func (d *Decoder) unescape(buf *[]byte, start int) ([]byte, bool, bool) {
 	var out []byte
 	if buf != nil {
 		out = (*buf)[:0]
@@ -435,15 +465,15 @@ func (d *Decoder) unescape(buf *[]byte, start int) ([]byte, bool) {
 			if buf != nil {
 				*buf = out
 			}
-			return out, true
+			return out, true, true
 		case c == '\\':
 			var ok bool
 			out, ok = d.escape(out)
 			if !ok {
-				return nil, false
+				return nil, true, false
 			}
 		case c < 0x20:
-			return nil, false
+			return nil, true, false
 		case c < utf8.RuneSelf:
 			out = append(out, c)
 			d.pos++
@@ -453,7 +483,7 @@ func (d *Decoder) unescape(buf *[]byte, start int) ([]byte, bool) {
 			d.pos += size
 		}
 	}
-	return nil, false
+	return nil, true, false
 }
 
 // escape decodes the escape sequence at d.pos.
@@ -539,7 +569,7 @@ func (d *Decoder) skipValue(depth int) bool {
 	d.skipSpace()
 	switch d.peek() {
 	case '"':
-		if _, ok := d.rawString(nil); !ok {
+		if _, _, ok := d.rawString(nil); !ok {
 			return d.fail("invalid string")
 		}
 		return true
@@ -566,7 +596,7 @@ func (d *Decoder) skipComposite(end byte, depth int, object bool) bool {
 	for {
 		if object {
 			d.skipSpace()
-			if _, ok := d.rawString(nil); !ok {
+			if _, _, ok := d.rawString(nil); !ok {
 				return d.fail("invalid object")
 			}
 			d.skipSpace()
