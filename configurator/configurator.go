@@ -62,6 +62,9 @@ type Options struct {
 	// API answers every request 401 until the platform sets one with
 	// SecretManagement.SetAuthenticate.
 	Authenticate func(*http.Request) (access.Subject, error)
+	// Membership reads the groups of the platform's users at each
+	// request. When nil, the built-in directory's memberships are used.
+	Membership access.Membership
 	// Logger receives operator-level events; nil discards them.
 	Logger *slog.Logger
 }

@@ -97,7 +97,7 @@ func (c *Configurator) assemble(ctx context.Context, dir *directory.Directory) (
 	sm.Access, err = access.New(ctx, access.Config{
 		Store:      c.store,
 		Registry:   sm.Registry,
-		Membership: membership{dir: dir, actors: map[string][]string{MailActor: {system.ID}}},
+		Membership: c.membership(dir, system.ID),
 		GroupID:    groupID(dir),
 		Logger:     c.log,
 	})
@@ -144,16 +144,26 @@ func groupID(dir *directory.Directory) func(context.Context, string) (string, er
 	}
 }
 
-// membership reads groups from the directory at each request, and knows
-// the fixed groups of the system actors that are no directory users.
-type membership struct {
-	dir    *directory.Directory
-	actors map[string][]string
+// membership returns the platform's Membership, or the directory's, and
+// adds the mail actor's fixed place in the group system.
+func (c *Configurator) membership(dir *directory.Directory, system string) access.Membership {
+	var users access.Membership = dir
+	if c.opts.Membership != nil {
+		users = c.opts.Membership
+	}
+	return actors{users: users, fixed: map[string][]string{MailActor: {system}}}
 }
 
-func (m membership) GroupsOf(ctx context.Context, userID string) ([]string, error) {
-	if groups, ok := m.actors[userID]; ok {
+// actors reads groups at each request, and knows the fixed groups of the
+// system actors that are no users.
+type actors struct {
+	users access.Membership
+	fixed map[string][]string
+}
+
+func (a actors) GroupsOf(ctx context.Context, userID string) ([]string, error) {
+	if groups, ok := a.fixed[userID]; ok {
 		return groups, nil
 	}
-	return m.dir.GroupsOf(ctx, userID)
+	return a.users.GroupsOf(ctx, userID)
 }

@@ -27,6 +27,9 @@ func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
 // login checks the limits, then the password, then starts a session.
 // Every refusal says what to do and changes nothing.
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	if !s.formRead(w, r, visitor{}) {
+		return
+	}
 	name := r.PostFormValue("name")
 	data := loginView{Name: name, Next: localPath(r.PostFormValue("next")), Token: loginToken(w, r)}
 

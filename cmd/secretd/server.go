@@ -103,7 +103,48 @@ func (s *server) handler() http.Handler {
 	mux.HandleFunc("GET /secrets/{id}/delete", s.page(s.confirmDelete))
 	mux.HandleFunc("POST /secrets/{id}/delete", s.page(s.delete))
 
-	return securityHeaders(mux)
+	return s.accessLog(securityHeaders(limitForms(mux)))
+}
+
+// maxForm caps the body of a form post; the largest real form is a few
+// kilobytes.
+const maxForm = 64 << 10
+
+// limitForms refuses form bodies over maxForm; the API caps its own.
+func limitForms(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && !strings.HasPrefix(r.URL.Path, "/api/") {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// accessLog writes one debug line per request: method, path, status and
+// duration. Paths hold ids, never values.
+func (s *server) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := s.now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration", s.now().Sub(start))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter {
+	return r.ResponseWriter
 }
 
 // securityHeaders keeps pages out of frames and scripts to our own files.
@@ -225,6 +266,9 @@ func (s *server) page(fn func(http.ResponseWriter, *http.Request, visitor)) http
 			return
 		}
 
+		if r.Method == http.MethodPost && !s.formRead(w, r, v) {
+			return
+		}
 		if r.Method == http.MethodPost && !s.csrfOK(r, v) {
 			s.render(w, r, http.StatusForbidden, "error", v, errorPage{
 				Title:   "This form has expired",
@@ -234,6 +278,23 @@ func (s *server) page(fn func(http.ResponseWriter, *http.Request, visitor)) http
 		}
 		fn(w, r, v)
 	}
+}
+
+// formRead parses a posted form, answering 413 or 400 when it cannot.
+func (s *server) formRead(w http.ResponseWriter, r *http.Request, v visitor) bool {
+	err := r.ParseForm()
+	if err == nil {
+		return true
+	}
+	status, page := http.StatusBadRequest, errorPage{Title: "Unreadable form",
+		Message: "The form could not be read: " + err.Error() + ". Nothing was changed."}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		status, page = http.StatusRequestEntityTooLarge, errorPage{Title: "Form too large",
+			Message: fmt.Sprintf("A form may hold at most %d KiB. Nothing was changed.", maxForm>>10)}
+	}
+	s.render(w, r, status, "error", v, page)
+	return false
 }
 
 func (s *server) csrfOK(r *http.Request, v visitor) bool {

@@ -212,3 +212,20 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+func TestOversizedFormIsRefusedAndChangesNothing(t *testing.T) {
+	d := startTestDaemon(t, serverOptions{})
+	c := d.client()
+	c.login("admin", adminPassword)
+	form := smtpForm(c.csrf("/new/SMTP"), "huge", "25")
+	form.Set("Username", strings.Repeat("x", maxForm))
+
+	res := c.post("/new/SMTP", form)
+
+	if res.status != http.StatusRequestEntityTooLarge || !strings.Contains(res.body, "at most 64 KiB") {
+		t.Fatalf("status %d, want 413 naming the limit\n%s", res.status, res.body)
+	}
+	if got := d.mine("admin"); len(got) != 0 {
+		t.Errorf("admin's secrets: %q, want none", got)
+	}
+}
