@@ -330,3 +330,73 @@ func TestPaddingHidesTheExactLength(t *testing.T) {
 		}
 	}
 }
+
+func TestInTxRollsBackEverythingOnError(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := fresh(t, dsn)
+		kept, _ := s.Create(ctx, "SMTP", []byte(`{"v":1}`))
+
+		refused := errors.New("refused by the access layer")
+		err := s.InTx(ctx, func(tx *Tx) error {
+			if _, err := tx.Create(ctx, "SMTP", []byte(`{}`)); err != nil {
+				return err
+			}
+			if _, err := tx.Update(ctx, "SMTP", kept.ID, 1, []byte(`{"v":2}`)); err != nil {
+				return err
+			}
+			return refused
+		})
+		if !errors.Is(err, refused) {
+			t.Fatalf("InTx returned %v, want the function's error", err)
+		}
+
+		items, _ := s.List(ctx, "")
+		if len(items) != 1 || items[0].Version != 1 || string(items[0].Payload) != `{"v":1}` {
+			t.Fatalf("after the rollback the store holds %d secrets, want the first one unchanged", len(items))
+		}
+	})
+}
+
+func TestOpenBySeveralStoresAtOnceMigratesOnce(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, dsn string) {
+		kr, _ := newKeyring(t)
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				s, err := Open(context.Background(), Config{DSN: dsn, Keyring: kr})
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Errorf("concurrent open: %v", err)
+			}
+		}
+	})
+}
+
+func TestSQLiteDSNForms(t *testing.T) {
+	cases := []struct{ dsn, path string }{
+		{"/var/lib/secretd/secrets.db", "/var/lib/secretd/secrets.db"},
+		{"sqlite:/var/lib/secretd/secrets.db", "/var/lib/secretd/secrets.db"},
+		{"file:/var/lib/secretd/secrets.db?cache=shared", "/var/lib/secretd/secrets.db"},
+		{"data/secrets.db", "data/secrets.db"},
+		{"/tmp/with space/s.db", "/tmp/with space/s.db"},
+	}
+	for _, c := range cases {
+		path, uri, err := sqliteURI(c.dsn)
+		if err != nil || path != c.path {
+			t.Errorf("sqliteURI(%q) = %q, %v; want path %q", c.dsn, path, err, c.path)
+			continue
+		}
+		for _, want := range []string{"journal_mode%28WAL%29", "busy_timeout", "foreign_keys%281%29", "_txlock=immediate"} {
+			if !strings.Contains(uri, want) {
+				t.Errorf("sqliteURI(%q) = %q, which lacks %s", c.dsn, uri, want)
+			}
+		}
+	}
+}
