@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/secretgen/secretgen/runtime/access"
 	"github.com/secretgen/secretgen/runtime/kind"
@@ -161,8 +162,16 @@ func newEnv(t testing.TB) *env {
 		Logger: newTestLogger(e.logs),
 	})
 	e.srv = httptest.NewServer(e.api.Handler())
+	e.srv.Client().Timeout = 20 * time.Second // a hung request fails, naming its route
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// in returns e reporting to t, for use inside subtests and fuzz targets.
+func (e *env) in(t testing.TB) *env {
+	c := *e
+	c.t = t
+	return &c
 }
 
 // response is what a test request got back.

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -61,11 +62,7 @@ func (a *API) Get(typ string) http.Handler {
 // changes in If-Match. With typ set, a secret of another type is not found.
 func (a *API) Update(typ string) http.Handler {
 	return a.Wrap(func(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return err
-		}
-		version, err := IfMatch(r)
+		id, version, err := versioned(r)
 		if err != nil {
 			return err
 		}
@@ -130,13 +127,11 @@ func (a *API) get(r *http.Request, sub access.Subject, typ string) (access.Secre
 	}
 
 	s, err := a.svc.Get(r.Context(), sub, id)
-	if err != nil {
-		return access.Secret{}, err
+	if errors.Is(err, access.ErrForbidden) || err == nil && typ != "" && s.Type != typ {
+		// Get refuses only subjects who may not see the secret at all.
+		return access.Secret{}, notFound(id)
 	}
-	if typ != "" && s.Type != typ {
-		return access.Secret{}, fmt.Errorf("%s secret %q: %w", typ, id, kind.ErrNotFound)
-	}
-	return s, nil
+	return s, err
 }
 
 func writeSecret(w http.ResponseWriter, status int, s access.Secret) {
@@ -183,6 +178,16 @@ func pathID(r *http.Request, name string) (string, error) {
 		return "", idProblem("path {"+name+"}", name, id)
 	}
 	return id, nil
+}
+
+// versioned returns the checked path value {id} and the If-Match version.
+func versioned(r *http.Request) (string, int64, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return "", 0, err
+	}
+	version, err := IfMatch(r)
+	return id, version, err
 }
 
 // checkIDs checks each id of a list taken from a body key.

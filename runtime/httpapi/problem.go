@@ -117,21 +117,23 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // hide turns a refusal about a secret the subject cannot see at all into
-// not found, so that guessing ids tells nothing. A secret is visible when
-// it is in the subject's own list; asking the list rather than Get keeps
-// the probe out of the audit, which holds the real refusal already.
+// not found, so that guessing ids tells nothing: a viewer refused an
+// update still gets 403, a stranger 404. The probe is a Get, which the
+// access layer refuses, and audits as refused, for a stranger only.
 func (a *API) hide(r *http.Request, sub access.Subject, err error) error {
 	id := r.PathValue("id")
 	if id == "" || !errors.Is(err, access.ErrForbidden) {
 		return err
 	}
-
-	mine, _ := a.svc.Mine(r.Context(), sub)
-	for _, s := range mine {
-		if s.ID == id {
-			return err
-		}
+	if _, gerr := a.svc.Get(r.Context(), sub, id); gerr == nil {
+		return err
 	}
+	return notFound(id)
+}
+
+// notFound is the answer about a secret that does not exist or that the
+// subject may not know of; the two read the same.
+func notFound(id string) error {
 	return fmt.Errorf("secret %q: %w", id, kind.ErrNotFound)
 }
 

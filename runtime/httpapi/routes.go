@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/secretgen/secretgen/runtime/access"
@@ -109,11 +110,7 @@ func (a *API) mine(w http.ResponseWriter, r *http.Request, sub access.Subject) e
 }
 
 func (a *API) delete(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := IfMatch(r)
+	id, version, err := versioned(r)
 	if err != nil {
 		return err
 	}
@@ -132,6 +129,10 @@ func (a *API) reveal(w http.ResponseWriter, r *http.Request, sub access.Subject)
 	}
 
 	s, err := a.svc.Reveal(r.Context(), sub, id)
+	if errors.Is(err, access.ErrForbidden) {
+		// Reveal refuses only subjects who may not see the secret at all.
+		return notFound(id)
+	}
 	if err != nil {
 		return err
 	}
@@ -226,11 +227,7 @@ func (a *API) history(w http.ResponseWriter, r *http.Request, sub access.Subject
 }
 
 func (a *API) restore(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	expect, err := IfMatch(r)
+	id, expect, err := versioned(r)
 	if err != nil {
 		return err
 	}
