@@ -182,7 +182,7 @@ func (c *Configurator) userManagement() (*directory.Directory, error) {
 		return nil, fmt.Errorf("configurator: enable user management: %w", err)
 	}
 	c.dir, c.users = dir, true
-	c.log.Info("user management enabled")
+	c.log.Debug("user management enabled")
 	return dir, nil
 }
 
@@ -193,7 +193,7 @@ func (c *Configurator) groupManagement() (*directory.Directory, error) {
 	}
 	if !c.groups {
 		c.groups = true
-		c.log.Info("group management enabled")
+		c.log.Debug("group management enabled")
 	}
 	return dir, nil
 }

@@ -75,7 +75,7 @@ func (c *Configurator) SecretManagement() (*SecretManagement, error) {
 		return nil, err
 	}
 	c.secrets = sm
-	c.log.Info("secret management enabled", "types", sm.Registry.Names())
+	c.log.Debug("secret management enabled", "types", sm.Registry.Names())
 	return sm, nil
 }
 
