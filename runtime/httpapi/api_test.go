@@ -40,7 +40,10 @@ func wantStatus(t *testing.T, res response, status int) {
 }
 
 func TestSecretLifecycle(t *testing.T) {
-	e := newEnv(t)
+	onEachDatabase(t, secretLifecycle)
+}
+
+func secretLifecycle(t *testing.T, e *env) {
 
 	res := e.do("alice", "POST", "/api/secrets/Server", `{"data":`+goodData+`}`)
 	wantStatus(t, res, 201)
@@ -56,6 +59,7 @@ func TestSecretLifecycle(t *testing.T) {
 	wantStatus(t, e.do("alice", "PUT", path+"/users/bob", `{"role":"viewer"}`), 204)
 
 	t.Run("a viewer gets the secret masked", func(t *testing.T) {
+		e := e.in(t)
 		res := e.do("bob", "GET", path, "")
 		wantStatus(t, res, 200)
 		got := decode[Secret](t, res)
@@ -65,6 +69,7 @@ func TestSecretLifecycle(t *testing.T) {
 	})
 
 	t.Run("lists leave data out", func(t *testing.T) {
+		e := e.in(t)
 		res := e.do("bob", "GET", "/api/secrets", "")
 		wantStatus(t, res, 200)
 		list := decode[[]Secret](t, res)
@@ -74,6 +79,7 @@ func TestSecretLifecycle(t *testing.T) {
 	})
 
 	t.Run("reveal gives the viewer the value", func(t *testing.T) {
+		e := e.in(t)
 		res := e.do("bob", "POST", path+"/reveal", "")
 		wantStatus(t, res, 200)
 		if got := decode[Secret](t, res); got.Masked || field(t, got, "password") != password {
@@ -82,6 +88,7 @@ func TestSecretLifecycle(t *testing.T) {
 	})
 
 	t.Run("an update with the mask keeps the password", func(t *testing.T) {
+		e := e.in(t)
 		before := e.digest()
 		body := `{"data":{"name":"prod mail","host":"smtp.example.com","port":2525,"password":"` + access.Mask + `"}}`
 		res := e.do("alice", "PUT", path, body, `If-Match: "1"`)
@@ -99,6 +106,7 @@ func TestSecretLifecycle(t *testing.T) {
 	})
 
 	t.Run("history and restore", func(t *testing.T) {
+		e := e.in(t)
 		res := e.do("alice", "GET", path+"/history", "")
 		wantStatus(t, res, 200)
 		if versions := decode[[]Version](t, res); len(versions) < 2 {
@@ -114,6 +122,7 @@ func TestSecretLifecycle(t *testing.T) {
 	})
 
 	t.Run("the owner reads the audit", func(t *testing.T) {
+		e := e.in(t)
 		res := e.do("alice", "GET", path+"/audit", "")
 		wantStatus(t, res, 200)
 		var actions []access.Action
@@ -128,6 +137,7 @@ func TestSecretLifecycle(t *testing.T) {
 	})
 
 	t.Run("delete with the current version", func(t *testing.T) {
+		e := e.in(t)
 		wantStatus(t, e.do("alice", "DELETE", path, "", `If-Match: "3"`), 204)
 		wantStatus(t, e.do("alice", "GET", path, ""), 404)
 	})

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,7 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secretgen/secretgen/internal/testenv"
 	"github.com/secretgen/secretgen/runtime/access"
+	"github.com/secretgen/secretgen/runtime/keyring"
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/runtime/store"
 )
@@ -140,11 +143,45 @@ func authenticate(r *http.Request) (access.Subject, error) {
 	return sub, nil
 }
 
+// database names a kind of database and makes an empty one for a test.
+type database struct {
+	name string
+	dsn  func(testing.TB) string
+}
+
+// databases are the ones every store-backed test runs on. PostgreSQL
+// skips outside scripts/test.sh.
+var databases = []database{
+	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "secrets.db") }},
+	{"postgres", testenv.Postgres},
+}
+
+// onEachDatabase runs fn in a subtest per database.
+func onEachDatabase(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			fn(t, newEnvOn(t, db.dsn(t)))
+		})
+	}
+}
+
+// newEnv is an env on a fresh SQLite file.
 func newEnv(t testing.TB) *env {
+	t.Helper()
+	return newEnvOn(t, databases[0].dsn(t))
+}
+
+func newEnvOn(t testing.TB, dsn string) *env {
 	t.Helper()
 	ctx := context.Background()
 
-	st, err := store.Open(ctx, store.Config{DSN: filepath.Join(t.TempDir(), "secrets.db")})
+	key := make([]byte, 32)
+	rand.Read(key)
+	kr, err := keyring.New(map[int][]byte{1: key})
+	if err != nil {
+		t.Fatalf("keyring: %v", err)
+	}
+	st, err := store.Open(ctx, store.Config{DSN: dsn, Keyring: kr})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -248,9 +285,12 @@ func (e *env) digest() string {
 	ctx := context.Background()
 	db := e.store.DB()
 
+	query := "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+	if e.store.Dialect() == store.Postgres {
+		query = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
+	}
 	var tables []string
-	err := db.NewRaw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").Scan(ctx, &tables)
-	if err != nil {
+	if err := db.NewRaw(query).Scan(ctx, &tables); err != nil {
 		e.t.Fatalf("list tables: %v", err)
 	}
 
