@@ -67,18 +67,15 @@ func display(raw json.RawMessage) string {
 	return string(raw)
 }
 
-// defaults returns the JSON object of a new secret of typ.
-func defaults(typ kind.Type) map[string]json.RawMessage {
-	values := map[string]json.RawMessage{}
-	if typ.Defaults == nil || typ.Encode == nil {
-		return values
+// defaultInputs returns the inputs of a new secret: each field's value
+// tag as written, empty where there is none.
+func defaultInputs(form kind.Form) []input {
+	inputs := inputsOf(form, nil)
+	for i := range inputs {
+		inputs[i].Value = inputs[i].Default
+		inputs[i].Checked = inputs[i].Default == "true"
 	}
-	b, err := typ.Encode(typ.Defaults())
-	if err != nil {
-		return values
-	}
-	json.Unmarshal(b, &values)
-	return values
+	return inputs
 }
 
 // payloadOf builds the JSON payload of a submitted form. A number that

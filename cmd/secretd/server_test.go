@@ -188,29 +188,53 @@ func TestValidationMessageStandsBesideItsField(t *testing.T) {
 	d := startTestDaemon(t, serverOptions{})
 	c := d.client()
 	c.login("admin", adminPassword)
+	tests := []struct {
+		port, message string
+	}{
+		{"70000", "must be at most 65535"},
+		{"0", "must be at least 1"},
+		{"abc", "want a number"},
+		{"2.5", "want an integer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.port, func(t *testing.T) {
+			res := c.post("/new/SMTP", smtpForm(c.csrf("/new/SMTP"), "office", tt.port))
 
-	res := c.post("/new/SMTP", smtpForm(c.csrf("/new/SMTP"), "office", "70000"))
-
-	if res.status != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d, want 422", res.status)
-	}
-	if !strings.Contains(res.body, `id="error-Port" role="alert">must be at most 65535<`) {
-		t.Errorf("the page does not show the Port rule beside the field:\n%s", res.body)
-	}
-	if !strings.Contains(res.body, `value="70000"`) {
-		t.Error("the page does not keep the value typed into Port")
-	}
-	if got := d.mine("admin"); len(got) != 0 {
-		t.Errorf("admin's secrets: %q, want none", got)
+			if res.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", res.status)
+			}
+			if !strings.Contains(res.body, `id="error-Port" role="alert">`+tt.message+`<`) {
+				t.Errorf("the page does not show %q beside Port:\n%s", tt.message, res.body)
+			}
+			if !strings.Contains(res.body, `value="`+tt.port+`"`) {
+				t.Error("the page does not keep the value typed into Port")
+			}
+			if got := d.mine("admin"); len(got) != 0 {
+				t.Errorf("admin's secrets: %q, want none", got)
+			}
+		})
 	}
 }
 
-func mustURL(t *testing.T, s string) *url.URL {
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
+func TestNewFormShowsTheDefaults(t *testing.T) {
+	d := startTestDaemon(t, serverOptions{})
+	c := d.client()
+	c.login("admin", adminPassword)
+
+	page := c.get("/new/SMTP").body
+
+	for _, want := range []string{
+		`id="f-Name" name="Name" value="My SMTP server"`,
+		`id="f-Port" name="Port" value="587"`,
+		`id="f-Host" name="Host" value=""`,
+		`type="password" id="f-Password"`,
+		"The From address of mail sent through this server.",
+		"Sender address",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the new SMTP form lacks %q", want)
+		}
 	}
-	return u
 }
 
 func TestOversizedFormIsRefusedAndChangesNothing(t *testing.T) {
@@ -228,4 +252,12 @@ func TestOversizedFormIsRefusedAndChangesNothing(t *testing.T) {
 	if got := d.mine("admin"); len(got) != 0 {
 		t.Errorf("admin's secrets: %q, want none", got)
 	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

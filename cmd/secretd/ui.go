@@ -116,7 +116,7 @@ func (s *server) newForm(w http.ResponseWriter, r *http.Request, v visitor) {
 		s.fail(w, r, kind.ErrNotFound)
 		return
 	}
-	s.render(w, r, http.StatusOK, "form", v, s.newView(t, inputsOf(t.Form, defaults(t))))
+	s.render(w, r, http.StatusOK, "form", v, s.newView(t, defaultInputs(t.Form)))
 }
 
 func (s *server) newView(t kind.Type, inputs []input) formView {
