@@ -9,7 +9,7 @@ import (
 
 // EncodeJira returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeJira(v secret.Jira) []byte {
-	b := make([]byte, 0, 192)
+	b := make([]byte, 0, 33+len(v.Name)+len(v.EMail)+len(v.Token))
 	b = append(b, `{"Name":`...)
 	b = codec.AppendString(b, v.Name)
 	b = append(b, `,"EMail":`...)

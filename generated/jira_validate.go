@@ -13,31 +13,15 @@ import (
 func ValidateJira(v secret.Jira) error {
 	var errs []kind.FieldError
 	if v.Name == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Name",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Name", Rule: "required", Message: "is required"})
 	}
 	if v.EMail == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "EMail",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "EMail", Rule: "required", Message: "is required"})
 	} else if !rules.Email(v.EMail) {
-		errs = append(errs, kind.FieldError{
-			Field:   "EMail",
-			Rule:    "email",
-			Message: "must be an e-mail address",
-		})
+		errs = append(errs, kind.FieldError{Field: "EMail", Rule: "email", Message: "must be an e-mail address"})
 	}
 	if v.Token == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Token",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Token", Rule: "required", Message: "is required"})
 	}
 	if errs != nil {
 		return &kind.ValidationError{Type: "Jira", Fields: errs}

@@ -13,45 +13,21 @@ import (
 func ValidateSMTP(v secret.SMTP) error {
 	var errs []kind.FieldError
 	if v.Name == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Name",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Name", Rule: "required", Message: "is required"})
 	}
 	if v.Host == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Host",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Host", Rule: "required", Message: "is required"})
 	} else if !(rules.Hostname(v.Host) || rules.IP(v.Host)) {
-		errs = append(errs, kind.FieldError{
-			Field:   "Host",
-			Rule:    "hostname|ip",
-			Message: "must be a host name or an IP address",
-		})
+		errs = append(errs, kind.FieldError{Field: "Host", Rule: "hostname|ip", Message: "must be a host name or an IP address"})
 	}
 	if v.Port < 1 {
-		errs = append(errs, kind.FieldError{
-			Field:   "Port",
-			Rule:    "min=1",
-			Message: "must be at least 1",
-		})
+		errs = append(errs, kind.FieldError{Field: "Port", Rule: "min=1", Message: "must be at least 1"})
 	} else if v.Port > 65535 {
-		errs = append(errs, kind.FieldError{
-			Field:   "Port",
-			Rule:    "max=65535",
-			Message: "must be at most 65535",
-		})
+		errs = append(errs, kind.FieldError{Field: "Port", Rule: "max=65535", Message: "must be at most 65535"})
 	}
 	if v.SenderAddress != "" {
 		if !rules.Email(v.SenderAddress) {
-			errs = append(errs, kind.FieldError{
-				Field:   "SenderAddress",
-				Rule:    "email",
-				Message: "must be an e-mail address",
-			})
+			errs = append(errs, kind.FieldError{Field: "SenderAddress", Rule: "email", Message: "must be an e-mail address"})
 		}
 	}
 	if errs != nil {

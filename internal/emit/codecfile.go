@@ -33,7 +33,7 @@ func encodeBody(g *jen.Group, v model.Variant) {
 		g.Return(jen.Index().Byte().Call(jen.Lit("{}")))
 		return
 	}
-	g.Id("b").Op(":=").Make(jen.Index().Byte(), jen.Lit(0), jen.Lit(64*len(v.Fields)))
+	g.Id("b").Op(":=").Make(jen.Index().Byte(), jen.Lit(0), encodedSize(v))
 	for i, fd := range v.Fields {
 		sep := ","
 		if i == 0 {
@@ -43,6 +43,33 @@ func encodeBody(g *jen.Group, v model.Variant) {
 		g.Id("b").Op("=").Add(appendValue(fd))
 	}
 	g.Return(jen.Append(jen.Id("b"), jen.LitRune('}')))
+}
+
+// encodedSize is an expression for the usual length of the encoded
+// object: keys and punctuation, the lengths of string fields, and a
+// generous width for every other value. append grows b when it is short.
+func encodedSize(v model.Variant) jen.Code {
+	n := 1
+	var strs []jen.Code
+	for _, fd := range v.Fields {
+		n += len(jsonString(fd.Key)) + 2
+		switch fd.Kind {
+		case model.KindString:
+			n += 2
+			strs = append(strs, jen.Len(field(fd)))
+		case model.KindBool:
+			n += 5
+		case model.KindStrings:
+			n += 64
+		default:
+			n += 40
+		}
+	}
+	size := jen.Lit(n)
+	for _, s := range strs {
+		size = size.Op("+").Add(s)
+	}
+	return size
 }
 
 // rawString writes s as a raw string literal when it can.

@@ -56,11 +56,11 @@ func fieldChecks(g *jen.Group, fd model.Field) {
 	var chain *jen.Statement
 	for _, r := range rules {
 		cond := failCond(fd, r)
-		var k keyed
-		k.add("Field", jen.Lit(fd.Key))
-		k.add("Rule", jen.Lit(r.String()))
-		k.add("Message", jen.Lit(ruleMessage(fd, r)))
-		report := jen.Id("errs").Op("=").Append(jen.Id("errs"), jen.Qual(kindPath, "FieldError").Values(k.values()...))
+		report := jen.Id("errs").Op("=").Append(jen.Id("errs"), jen.Qual(kindPath, "FieldError").Values(
+			jen.Id("Field").Op(":").Lit(fd.Key),
+			jen.Id("Rule").Op(":").Lit(r.String()),
+			jen.Id("Message").Op(":").Lit(ruleMessage(fd, r)),
+		))
 		if chain == nil {
 			chain = jen.If(cond).Block(report)
 		} else {

@@ -9,7 +9,7 @@ import (
 
 // EncodeToken returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeToken(v input.Token) []byte {
-	b := make([]byte, 0, 192)
+	b := make([]byte, 0, 132+len(v.Name))
 	b = append(b, `{"Name":`...)
 	b = codec.AppendString(b, v.Name)
 	b = append(b, `,"Port":`...)

@@ -14,31 +14,15 @@ import (
 func ValidateToken(v input.Token) error {
 	var errs []kind.FieldError
 	if v.Name == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Name",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Name", Rule: "required", Message: "is required"})
 	} else if utf8.RuneCountInString(v.Name) > 20 {
-		errs = append(errs, kind.FieldError{
-			Field:   "Name",
-			Rule:    "max=20",
-			Message: "must be at most 20 characters long",
-		})
+		errs = append(errs, kind.FieldError{Field: "Name", Rule: "max=20", Message: "must be at most 20 characters long"})
 	}
 	if v.Port < 1 {
-		errs = append(errs, kind.FieldError{
-			Field:   "Port",
-			Rule:    "gte=1",
-			Message: "must be at least 1",
-		})
+		errs = append(errs, kind.FieldError{Field: "Port", Rule: "gte=1", Message: "must be at least 1"})
 	}
 	if len(v.Scope) < 1 {
-		errs = append(errs, kind.FieldError{
-			Field:   "Scope",
-			Rule:    "min=1",
-			Message: "must be at least 1 items long",
-		})
+		errs = append(errs, kind.FieldError{Field: "Scope", Rule: "min=1", Message: "must be at least 1 items long"})
 	}
 	if errs != nil {
 		return &kind.ValidationError{Type: "Token", Fields: errs}

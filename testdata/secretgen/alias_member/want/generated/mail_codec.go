@@ -9,7 +9,7 @@ import (
 
 // EncodeMail returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeMail(v input.Mail) []byte {
-	b := make([]byte, 0, 384)
+	b := make([]byte, 0, 116+len(v.Name)+len(v.Host)+len(v.Username)+len(v.Password)+len(v.SenderAddress))
 	b = append(b, `{"Name":`...)
 	b = codec.AppendString(b, v.Name)
 	b = append(b, `,"Host":`...)

@@ -9,7 +9,7 @@ import (
 
 // EncodeEverything returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeEverything(v input.Everything) []byte {
-	b := make([]byte, 0, 1280)
+	b := make([]byte, 0, 787+len(v.Text)+len(v.Level)+len(v.ID)+len(v.Endpoint))
 	b = append(b, `{"text":`...)
 	b = codec.AppendString(b, v.Text)
 	b = append(b, `,"flag":`...)

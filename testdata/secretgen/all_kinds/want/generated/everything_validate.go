@@ -17,87 +17,39 @@ func ValidateEverything(v input.Everything) error {
 	var errs []kind.FieldError
 	if v.Text != "" {
 		if utf8.RuneCountInString(v.Text) < 2 {
-			errs = append(errs, kind.FieldError{
-				Field:   "text",
-				Rule:    "min=2",
-				Message: "must be at least 2 characters long",
-			})
+			errs = append(errs, kind.FieldError{Field: "text", Rule: "min=2", Message: "must be at least 2 characters long"})
 		} else if utf8.RuneCountInString(v.Text) > 100 {
-			errs = append(errs, kind.FieldError{
-				Field:   "text",
-				Rule:    "max=100",
-				Message: "must be at most 100 characters long",
-			})
+			errs = append(errs, kind.FieldError{Field: "text", Rule: "max=100", Message: "must be at most 100 characters long"})
 		}
 	}
 	if v.I <= -5 {
-		errs = append(errs, kind.FieldError{
-			Field:   "i",
-			Rule:    "gt=-5",
-			Message: "must be more than -5",
-		})
+		errs = append(errs, kind.FieldError{Field: "i", Rule: "gt=-5", Message: "must be more than -5"})
 	} else if v.I >= 5 {
-		errs = append(errs, kind.FieldError{
-			Field:   "i",
-			Rule:    "lt=5",
-			Message: "must be less than 5",
-		})
+		errs = append(errs, kind.FieldError{Field: "i", Rule: "lt=5", Message: "must be less than 5"})
 	}
 	if v.I32 != 1 && v.I32 != 2 && v.I32 != 3 {
-		errs = append(errs, kind.FieldError{
-			Field:   "i32",
-			Rule:    "oneof=1 2 3",
-			Message: "must be one of 1, 2, 3",
-		})
+		errs = append(errs, kind.FieldError{Field: "i32", Rule: "oneof=1 2 3", Message: "must be one of 1, 2, 3"})
 	}
 	if v.U8 > 200 {
-		errs = append(errs, kind.FieldError{
-			Field:   "u8",
-			Rule:    "lte=200",
-			Message: "must be at most 200",
-		})
+		errs = append(errs, kind.FieldError{Field: "u8", Rule: "lte=200", Message: "must be at most 200"})
 	}
 	if v.F64 < 0.5 {
-		errs = append(errs, kind.FieldError{
-			Field:   "f64",
-			Rule:    "min=0.5",
-			Message: "must be at least 0.5",
-		})
+		errs = append(errs, kind.FieldError{Field: "f64", Rule: "min=0.5", Message: "must be at least 0.5"})
 	}
 	if v.Timeout < 1000000000 {
-		errs = append(errs, kind.FieldError{
-			Field:   "timeout",
-			Rule:    "min=1s",
-			Message: "must be at least 1s",
-		})
+		errs = append(errs, kind.FieldError{Field: "timeout", Rule: "min=1s", Message: "must be at least 1s"})
 	} else if v.Timeout > 3600000000000 {
-		errs = append(errs, kind.FieldError{
-			Field:   "timeout",
-			Rule:    "max=1h",
-			Message: "must be at most 1h0m0s",
-		})
+		errs = append(errs, kind.FieldError{Field: "timeout", Rule: "max=1h", Message: "must be at most 1h0m0s"})
 	}
 	errs = append(errs, fallback.Check("tags", v.Tags, "max=5,dive,email")...)
 	if v.Level != "debug" && v.Level != "info" && v.Level != "warn" {
-		errs = append(errs, kind.FieldError{
-			Field:   "level",
-			Rule:    "oneof=debug info warn",
-			Message: "must be one of debug, info, warn",
-		})
+		errs = append(errs, kind.FieldError{Field: "level", Rule: "oneof=debug info warn", Message: "must be one of debug, info, warn"})
 	}
 	errs = append(errs, fallback.Check("id", v.ID, "omitempty,uuid4")...)
 	if v.Endpoint == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "endpoint",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "endpoint", Rule: "required", Message: "is required"})
 	} else if !(rules.URL(v.Endpoint) || rules.IPv4(v.Endpoint) || rules.IPv6(v.Endpoint) || rules.FQDN(v.Endpoint) || rules.HostnameRFC1123(v.Endpoint)) {
-		errs = append(errs, kind.FieldError{
-			Field:   "endpoint",
-			Rule:    "url|ipv4|ipv6|fqdn|hostname_rfc1123",
-			Message: "must be a URL or an IPv4 address or an IPv6 address or a fully qualified domain name or a host name (RFC 1123)",
-		})
+		errs = append(errs, kind.FieldError{Field: "endpoint", Rule: "url|ipv4|ipv6|fqdn|hostname_rfc1123", Message: "must be a URL or an IPv4 address or an IPv6 address or a fully qualified domain name or a host name (RFC 1123)"})
 	}
 	if errs != nil {
 		return &kind.ValidationError{Type: "Everything", Fields: errs}

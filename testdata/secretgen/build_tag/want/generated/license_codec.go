@@ -9,7 +9,7 @@ import (
 
 // EncodeLicense returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeLicense(v input.License) []byte {
-	b := make([]byte, 0, 64)
+	b := make([]byte, 0, 10+len(v.Key))
 	b = append(b, `{"Key":`...)
 	b = codec.AppendString(b, v.Key)
 	return append(b, '}')

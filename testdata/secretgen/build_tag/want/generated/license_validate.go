@@ -14,17 +14,9 @@ import (
 func ValidateLicense(v input.License) error {
 	var errs []kind.FieldError
 	if v.Key == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Key",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Key", Rule: "required", Message: "is required"})
 	} else if utf8.RuneCountInString(v.Key) != 16 {
-		errs = append(errs, kind.FieldError{
-			Field:   "Key",
-			Rule:    "len=16",
-			Message: "must be exactly 16 characters long",
-		})
+		errs = append(errs, kind.FieldError{Field: "Key", Rule: "len=16", Message: "must be exactly 16 characters long"})
 	}
 	if errs != nil {
 		return &kind.ValidationError{Type: "License", Fields: errs}

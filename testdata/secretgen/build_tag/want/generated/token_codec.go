@@ -9,7 +9,7 @@ import (
 
 // EncodeToken returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeToken(v input.Token) []byte {
-	b := make([]byte, 0, 64)
+	b := make([]byte, 0, 12+len(v.Value))
 	b = append(b, `{"Value":`...)
 	b = codec.AppendString(b, v.Value)
 	return append(b, '}')

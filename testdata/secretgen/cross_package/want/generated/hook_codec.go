@@ -9,7 +9,7 @@ import (
 
 // EncodeHook returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeHook(v types.Webhook) []byte {
-	b := make([]byte, 0, 128)
+	b := make([]byte, 0, 21+len(v.URL)+len(v.Token))
 	b = append(b, `{"URL":`...)
 	b = codec.AppendString(b, v.URL)
 	b = append(b, `,"Token":`...)

@@ -13,17 +13,9 @@ import (
 func ValidateHook(v types.Webhook) error {
 	var errs []kind.FieldError
 	if v.URL == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "URL",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "URL", Rule: "required", Message: "is required"})
 	} else if !rules.HTTPURL(v.URL) {
-		errs = append(errs, kind.FieldError{
-			Field:   "URL",
-			Rule:    "http_url",
-			Message: "must be an http or https URL",
-		})
+		errs = append(errs, kind.FieldError{Field: "URL", Rule: "http_url", Message: "must be an http or https URL"})
 	}
 	if errs != nil {
 		return &kind.ValidationError{Type: "Hook", Fields: errs}

@@ -9,7 +9,7 @@ import (
 
 // EncodeToken returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeToken(v input.Token) []byte {
-	b := make([]byte, 0, 256)
+	b := make([]byte, 0, 80+len(v.Host)+len(v.Value)+len(v.Name))
 	b = append(b, `{"Host":`...)
 	b = codec.AppendString(b, v.Host)
 	b = append(b, `,"Port":`...)

@@ -13,24 +13,12 @@ import (
 func ValidateToken(v input.Token) error {
 	var errs []kind.FieldError
 	if v.Host == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Host",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Host", Rule: "required", Message: "is required"})
 	} else if !rules.Hostname(v.Host) {
-		errs = append(errs, kind.FieldError{
-			Field:   "Host",
-			Rule:    "hostname",
-			Message: "must be a host name",
-		})
+		errs = append(errs, kind.FieldError{Field: "Host", Rule: "hostname", Message: "must be a host name"})
 	}
 	if v.Name == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "Name",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "Name", Rule: "required", Message: "is required"})
 	}
 	if errs != nil {
 		return &kind.ValidationError{Type: "Token", Fields: errs}

@@ -9,7 +9,7 @@ import (
 
 // EncodeToken returns the canonical JSON object of v: every field under its key, in declaration order.
 func EncodeToken(v input.Token) []byte {
-	b := make([]byte, 0, 896)
+	b := make([]byte, 0, 174+len(v.V10)+len(v.Type)+len(v.Err)+len(v.Ctx)+len(v.V)+len(v.D)+len(v.Data)+len(v.Kind)+len(v.Codec)+len(v.Errs)+len(v.Item)+len(v.Store))
 	b = append(b, `{"V10":`...)
 	b = codec.AppendString(b, v.V10)
 	b = append(b, `,"Type":`...)

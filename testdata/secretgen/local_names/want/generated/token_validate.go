@@ -12,11 +12,7 @@ import (
 func ValidateToken(v input.Token) error {
 	var errs []kind.FieldError
 	if v.V10 == "" {
-		errs = append(errs, kind.FieldError{
-			Field:   "V10",
-			Rule:    "required",
-			Message: "is required",
-		})
+		errs = append(errs, kind.FieldError{Field: "V10", Rule: "required", Message: "is required"})
 	}
 	if errs != nil {
 		return &kind.ValidationError{Type: "Token", Fields: errs}
