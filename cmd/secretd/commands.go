@@ -12,6 +12,7 @@ import (
 
 	"github.com/secretgen/secretgen/configurator"
 	"github.com/secretgen/secretgen/runtime/directory"
+	"github.com/secretgen/secretgen/runtime/kind"
 )
 
 func userAdd(ctx context.Context, cfg *configurator.Configurator, args []string, stdout io.Writer) error {
@@ -150,7 +151,7 @@ func ensureAdmin(ctx context.Context, dir *directory.Directory, password string,
 	if err == nil {
 		return nil
 	}
-	if !errors.Is(err, errNotFound) {
+	if !errors.Is(err, kind.ErrNotFound) {
 		return fmt.Errorf("look up user admin: %w", err)
 	}
 

@@ -1,23 +1,31 @@
 package main
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/secretgen/secretgen/internal/testenv"
+	"github.com/secretgen/secretgen/runtime/keyring"
 )
 
-// TestSessionsWorkAcrossProcessesOnOnePostgreSQL starts two secretd on one
-// PostgreSQL database with one key file, as two machines behind a
-// balancer would run: a login on the first is good on the second, and so
-// is the CSRF token of its forms.
+// TestSessionsWorkAcrossProcessesOnOnePostgreSQL starts two secretd at
+// once on one PostgreSQL database with one key file, as two machines
+// behind a balancer would run: a login on the first is good on the
+// second, and so is the CSRF token of its forms.
 func TestSessionsWorkAcrossProcessesOnOnePostgreSQL(t *testing.T) {
 	dsn := testenv.Postgres(t)
 	keyFile := filepath.Join(t.TempDir(), "master.key")
-	first := startOn(t, dsn, keyFile)
-	second := startOn(t, dsn, keyFile)
+	if _, err := keyring.FromFile(keyFile, keyring.FileOptions{Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	first, second := startTwoAtOnce(t, dsn, keyFile)
 
 	c := first.client()
 	c.login("admin", adminPassword)
@@ -33,9 +41,28 @@ func TestSessionsWorkAcrossProcessesOnOnePostgreSQL(t *testing.T) {
 	}
 }
 
-func startOn(t *testing.T, dsn, keyFile string) *testDaemon {
+// startTwoAtOnce starts two daemons concurrently on one database.
+func startTwoAtOnce(t *testing.T, dsn, keyFile string) (*testDaemon, *testDaemon) {
 	t.Helper()
-	c := testConfig(t)
-	c.dsn, c.keyFile = dsn, keyFile
-	return startDaemon(t, c, serverOptions{})
+	var wg sync.WaitGroup
+	daemons := make([]*daemon, 2)
+	errs := make([]error, 2)
+	for i := range daemons {
+		c := testConfig(t)
+		c.dsn, c.keyFile = dsn, keyFile
+		wg.Go(func() {
+			daemons[i], errs[i] = start(context.Background(), c, serverOptions{}, io.Discard, slog.New(slog.DiscardHandler))
+		})
+	}
+	wg.Wait()
+
+	out := make([]*testDaemon, 2)
+	for i, d := range daemons {
+		if errs[i] != nil {
+			t.Fatalf("start secretd %d of 2 at once: %v", i+1, errs[i])
+		}
+		t.Cleanup(func() { d.stop(5 * time.Second) })
+		out[i] = &testDaemon{daemon: d, t: t, dir: d.server.dir, svc: d.server.svc}
+	}
+	return out[0], out[1]
 }

@@ -11,10 +11,7 @@ import (
 	"time"
 
 	"github.com/secretgen/secretgen/configurator"
-	"github.com/secretgen/secretgen/runtime/kind"
 )
-
-var errNotFound = kind.ErrNotFound
 
 // daemon is a running secretd: the system, the HTTP server and its
 // listener.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // errNoSession is returned for a cookie that names no live session:
@@ -46,20 +47,42 @@ type sessionRow struct {
 	ExpiresAt int64  `bun:"expires_at,notnull"` // Unix seconds
 }
 
-// openSessions creates the sessions table when it is missing.
-func openSessions(ctx context.Context, db bun.IDB, ttl time.Duration, now func() time.Time) (*sessions, error) {
-	_, err := db.NewCreateTable().Model((*sessionRow)(nil)).IfNotExists().Exec(ctx)
+// openSessions creates the sessions table when it is missing. Several
+// processes may open it at once.
+func openSessions(ctx context.Context, db *bun.DB, ttl time.Duration, now func() time.Time) (*sessions, error) {
+	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockSchema(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.NewCreateTable().Model((*sessionRow)(nil)).IfNotExists().Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("create table: %w", err)
+		}
+		_, err = tx.NewCreateIndex().Model((*sessionRow)(nil)).
+			Index("secretd_sessions_expires_at_idx").Column("expires_at").
+			IfNotExists().Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("create index: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("sessions: create table: %w", err)
-	}
-
-	_, err = db.NewCreateIndex().Model((*sessionRow)(nil)).
-		Index("secretd_sessions_expires_at_idx").Column("expires_at").
-		IfNotExists().Exec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sessions: create index: %w", err)
+		return nil, fmt.Errorf("sessions: %w", err)
 	}
 	return &sessions{db: db, ttl: ttl, now: now}, nil
+}
+
+// lockSchema keeps two processes starting at once on PostgreSQL from
+// colliding in CREATE ... IF NOT EXISTS; SQLite serialises writers anyway.
+func lockSchema(ctx context.Context, tx bun.Tx) error {
+	if tx.Dialect().Name() != dialect.PG {
+		return nil
+	}
+	const key = 0x7365637265746400 // "secretd"
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", key); err != nil {
+		return fmt.Errorf("lock schema: %w", err)
+	}
+	return nil
 }
 
 // create starts a session for userID and returns the cookie token.
