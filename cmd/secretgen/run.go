@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/secretgen/secretgen/internal/breaking"
 	"github.com/secretgen/secretgen/internal/gen"
 )
 
@@ -18,6 +19,7 @@ const usage = `usage: secretgen <command> [flags] patterns...
 commands:
   generate  write the generated code, schemas and catalogue
   check     exit 1 when the committed output is stale, missing or orphaned
+  breaking  compare with the schemas at a git ref: -against REF [-allow-breaking]
 
 flags:
   -out dir    Go output directory (default <module root>/generated)
@@ -45,6 +47,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr, args: args}
 	if len(args) == 0 {
 		return c.usageError("no command given")
+	}
+	if args[0] == "breaking" { // its own flags: -against, -allow-breaking
+		return breaking.Run(args[1:], stdout, stderr)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
