@@ -81,21 +81,32 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 		fs.PrintDefaults()
 	}
 
-	fs.StringVar(&c.addr, "addr", env("SECRETD_ADDR", "127.0.0.1:8080"), "listen `address` [SECRETD_ADDR]")
-	fs.StringVar(&c.dataDir, "data", env("SECRETD_DATA", "secretd-data"), "data `directory` for the SQLite file and the key file [SECRETD_DATA]")
-	fs.StringVar(&c.dsn, "dsn", env("SECRETD_DSN", ""), "PostgreSQL `URL` (postgres://…); empty means SQLite in the data directory [SECRETD_DSN]")
-	fs.StringVar(&c.keyFile, "key-file", env("SECRETD_KEY_FILE", ""), "master key `file`, created with mode 0600 when missing; default DATA/master.key [SECRETD_KEY_FILE]")
-	fs.StringVar(&c.keyEnv, "key-env", env("SECRETD_KEY_ENV", ""), "read the master key from the environment variable `NAME` instead of a file [SECRETD_KEY_ENV]")
-	fs.StringVar(&c.passphraseEnv, "passphrase-env", env("SECRETD_PASSPHRASE_ENV", ""), "unlock the key file with the passphrase in the environment variable `NAME` [SECRETD_PASSPHRASE_ENV]")
-	fs.StringVar(&c.adminPassword, "admin-password", env("SECRETD_ADMIN_PASSWORD", ""), "`password` of the admin created on first start; random and printed when empty [SECRETD_ADMIN_PASSWORD]")
-	fs.DurationVar(&c.sessionTTL, "session-ttl", envDuration("SECRETD_SESSION_TTL", 12*time.Hour), "how long a login lasts [SECRETD_SESSION_TTL]")
-	level := fs.String("log-level", env("SECRETD_LOG_LEVEL", "info"), "debug, info, warn or error [SECRETD_LOG_LEVEL]")
+	str := func(p *string, name, env, fallback, help string) {
+		fs.StringVar(p, name, envOr(env, fallback), help+" ["+env+"]")
+	}
+	str(&c.addr, "addr", "SECRETD_ADDR", "127.0.0.1:8080", "listen `address`")
+	str(&c.dataDir, "data", "SECRETD_DATA", "secretd-data",
+		"data `directory` for the SQLite file and the key file")
+	str(&c.dsn, "dsn", "SECRETD_DSN", "",
+		"PostgreSQL `URL` (postgres://…); empty means SQLite in the data directory")
+	str(&c.keyFile, "key-file", "SECRETD_KEY_FILE", "",
+		"master key `file`, created with mode 0600 when missing; default DATA/master.key")
+	str(&c.keyEnv, "key-env", "SECRETD_KEY_ENV", "",
+		"read the master key from the environment variable `NAME` instead of a file")
+	str(&c.passphraseEnv, "passphrase-env", "SECRETD_PASSPHRASE_ENV", "",
+		"unlock the key file with the passphrase in the environment variable `NAME`")
+	str(&c.adminPassword, "admin-password", "SECRETD_ADMIN_PASSWORD", "",
+		"`password` of the admin made on first start; random and printed when empty")
+	fs.DurationVar(&c.sessionTTL, "session-ttl", envDuration("SECRETD_SESSION_TTL", 12*time.Hour),
+		"how long a login lasts [SECRETD_SESSION_TTL]")
+	var level string
+	str(&level, "log-level", "SECRETD_LOG_LEVEL", "info", "debug, info, warn or error")
 
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
-	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
-		return c, nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", *level)
+	if err := c.logLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", level)
 	}
 	if c.keyEnv != "" && c.passphraseEnv != "" {
 		return c, nil, errors.New("-key-env and -passphrase-env exclude each other: the key comes from one place")
@@ -103,7 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	return c, fs.Args(), nil
 }
 
-func env(name, fallback string) string {
+func envOr(name, fallback string) string {
 	if v, ok := os.LookupEnv(name); ok {
 		return v
 	}

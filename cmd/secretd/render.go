@@ -87,9 +87,11 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, access.ErrForbidden):
 		status, page = http.StatusForbidden, errorPage{"Not allowed", sentence(err)}
 	case errors.Is(err, kind.ErrNotFound):
-		status, page = http.StatusNotFound, errorPage{"Not found", "There is no such secret, or it is not shared with you."}
+		status, page = http.StatusNotFound, errorPage{"Not found",
+			"There is no such secret, or it is not shared with you."}
 	case errors.Is(err, kind.ErrConflict):
-		status, page = http.StatusConflict, errorPage{"Changed meanwhile", "Someone changed this secret since you opened it. Go back, reload and try again."}
+		status, page = http.StatusConflict, errorPage{"Changed meanwhile",
+			"Someone changed this secret since you opened it. Go back, reload and try again."}
 	default:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -40,7 +40,8 @@ func start(ctx context.Context, c config, opt serverOptions, stdout io.Writer, l
 	return d, nil
 }
 
-func startWith(ctx context.Context, cfg *configurator.Configurator, c config, opt serverOptions, stdout io.Writer, log *slog.Logger) (*daemon, error) {
+func startWith(ctx context.Context, cfg *configurator.Configurator, c config, opt serverOptions,
+	stdout io.Writer, log *slog.Logger) (*daemon, error) {
 	sm, err := cfg.SecretManagement()
 	if err != nil {
 		return nil, err

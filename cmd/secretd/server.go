@@ -271,8 +271,9 @@ func (s *server) page(fn func(http.ResponseWriter, *http.Request, visitor)) http
 		}
 		if r.Method == http.MethodPost && !s.csrfOK(r, v) {
 			s.render(w, r, http.StatusForbidden, "error", v, errorPage{
-				Title:   "This form has expired",
-				Message: "The form was not sent from this page or your session changed. Go back, reload and try again; nothing was changed.",
+				Title: "This form has expired",
+				Message: "The form was not sent from this page or your session changed. " +
+					"Go back, reload and try again; nothing was changed.",
 			})
 			return
 		}

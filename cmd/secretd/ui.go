@@ -59,7 +59,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, v visitor) {
 		rows[i] = listRow{ID: sec.ID, Name: sec.Name, Type: sec.Type, Title: title(t, sec.Type),
 			Logo: t.Form.Logo, Role: string(sec.Role), Updated: sec.UpdatedAt}
 	}
-	slices.SortFunc(rows, func(a, b listRow) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortFunc(rows, func(a, b listRow) int { return foldCompare(a.Name, b.Name) })
 	s.render(w, r, http.StatusOK, "list", v, listView{Notice: noticeOf(r), Secrets: rows})
 }
 
@@ -74,12 +74,19 @@ func (s *server) types(w http.ResponseWriter, r *http.Request, v visitor) {
 	forms := make([]kind.Form, len(s.reg.Types))
 	for i, t := range s.reg.Types {
 		forms[i] = t.Form
+		forms[i].Type = t.Name
 		forms[i].Title = title(t, t.Name)
 	}
-	slices.SortFunc(forms, func(a, b kind.Form) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
+	slices.SortFunc(forms, func(a, b kind.Form) int { return foldCompare(a.Title, b.Title) })
 	s.render(w, r, http.StatusOK, "types", v, typesView{Types: forms})
 }
 
+// foldCompare orders names as people read them, ignoring case.
+func foldCompare(a, b string) int {
+	return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+}
+
+// title is the name a type is shown by.
 func title(t kind.Type, fallback string) string {
 	if t.Form.Title != "" {
 		return t.Form.Title
