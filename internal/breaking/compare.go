@@ -217,8 +217,7 @@ func compareTypeKeywords(o, n *Schema) []Change {
 		switch roleOf(k, ov, nv) {
 		case roleIgnored:
 		case roleGroups:
-			changes = append(changes, change(GroupsChanged, n.Name, "",
-				fmt.Sprintf("%s from %s to %s", k, show(ov), show(nv))))
+			changes = append(changes, groupsChanged(n.Name, k, ov, nv))
 		default:
 			shown = append(shown, fmt.Sprintf("%s from %s to %s", k, show(ov), show(nv)))
 		}
@@ -227,6 +226,18 @@ func compareTypeKeywords(o, n *Schema) []Change {
 		changes = append(changes, change(PresentationChanged, n.Name, "", strings.Join(shown, "; ")))
 	}
 	return changes
+}
+
+// groupsChanged reports a change of the groups a secret must belong to:
+// a new group refuses requests that worked, a dropped one refuses none.
+func groupsChanged(typ, k string, ov, nv json.RawMessage) Change {
+	c := change(GroupsChanged, typ, "", fmt.Sprintf("%s from %s to %s", k, show(ov), show(nv)))
+	if nv == nil || subset(nv, ov) {
+		c.Category = Compatible
+		return c
+	}
+	c.Detail += ": creating or regrouping a secret now needs these groups"
+	return c
 }
 
 func unionKeys(a, b map[string]json.RawMessage) []string {

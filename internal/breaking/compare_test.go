@@ -117,7 +117,9 @@ func TestCompareTypes(t *testing.T) {
 		{"title changed", map[string]string{"SMTP": smtp}, map[string]string{"SMTP": strings.Replace(smtp, `"SMTP"`, `"Mail server"`, 1)},
 			[]string{`SMTP: presentation changed: title from "SMTP" to "Mail server" (cosmetic)`}},
 		{"group required", map[string]string{"SMTP": smtp}, map[string]string{"SMTP": strings.Replace(smtp, `{`, `{"x-require-groups":["system"],`, 1)},
-			[]string{`SMTP: group policy changed: x-require-groups from none to ["system"] (breaks API clients)`}},
+			[]string{`SMTP: group policy changed: x-require-groups from none to ["system"]: creating or regrouping a secret now needs these groups (breaks API clients)`}},
+		{"group dropped", map[string]string{"SMTP": strings.Replace(smtp, `{`, `{"x-require-groups":["system"],`, 1)}, map[string]string{"SMTP": smtp},
+			[]string{`SMTP: group policy changed: x-require-groups from ["system"] to none (compatible)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
