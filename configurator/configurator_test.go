@@ -229,3 +229,30 @@ func (s *smtpSession) Data(r io.Reader) error {
 
 func (s *smtpSession) Reset()        {}
 func (s *smtpSession) Logout() error { return nil }
+
+func TestPassphraseUnlocksTheKeyFileAndAWrongOneDoesNot(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "data")
+	withPassphrase := func(p string) configurator.Options {
+		return configurator.Options{DataDir: dir, Key: configurator.KeySource{Passphrase: []byte(p)}}
+	}
+
+	first := configurator.New(withPassphrase("correct horse battery staple"))
+	sm := std.Must(first.SecretManagement())
+	alice := std.Must(sm.Directory.CreateUser(ctx, "alice", "alice-password"))
+	if err := sm.Directory.AddMember(ctx, sm.SystemGroup, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	sub := access.Subject{UserID: alice.ID}
+	sec := std.Must(sm.Access.Create(ctx, sub, "SMTP", []byte(`{"Name":"kept","Host":"127.0.0.1","Port":25}`), nil))
+	first.Close()
+
+	if _, err := newConfigurator(t, withPassphrase("wrong horse")).SecretManagement(); err == nil {
+		t.Error("a wrong passphrase opened the keyring")
+	}
+
+	again := std.Must(newConfigurator(t, withPassphrase("correct horse battery staple")).SecretManagement())
+	if _, err := again.Access.Reveal(ctx, sub, sec.ID); err != nil {
+		t.Fatalf("the secret after reopening with the passphrase: %v", err)
+	}
+}
