@@ -125,6 +125,10 @@ func (c *cli) check(cfg gen.Config, patterns []string) int {
 		return 0
 	}
 	for _, p := range problems {
+		if p.Line > 0 {
+			c.logf("error: %s: %s (first difference at line %d)", p.What, c.rel(p.Path), p.Line)
+			continue
+		}
 		c.logf("error: %s: %s", p.What, c.rel(p.Path))
 	}
 	c.logf("hint: run go generate ./... or: %s", c.regenerate())

@@ -206,6 +206,7 @@ func writeIfChanged(path string, data []byte) (bool, error) {
 type Problem struct {
 	Path string
 	What string // "stale", "missing" or "orphaned"
+	Line int    // for a stale file, the first line that differs
 }
 
 // Check compares the output with the disk without writing anything.
@@ -215,11 +216,11 @@ func (o *Output) Check() ([]Problem, error) {
 		old, err := os.ReadFile(p)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			ps = append(ps, Problem{p, "missing"})
+			ps = append(ps, Problem{Path: p, What: "missing"})
 		case err != nil:
 			return nil, err
 		case !bytes.Equal(old, o.Files[p]):
-			ps = append(ps, Problem{p, "stale"})
+			ps = append(ps, Problem{p, "stale", firstDiff(old, o.Files[p])})
 		}
 	}
 
@@ -228,9 +229,20 @@ func (o *Output) Check() ([]Problem, error) {
 		return nil, err
 	}
 	for _, p := range orphans {
-		ps = append(ps, Problem{p, "orphaned"})
+		ps = append(ps, Problem{Path: p, What: "orphaned"})
 	}
 	return ps, nil
+}
+
+// firstDiff returns the number of the first line where a and b differ.
+func firstDiff(a, b []byte) int {
+	line := 1
+	for i := 0; i < len(a) && i < len(b) && a[i] == b[i]; i++ {
+		if a[i] == '\n' {
+			line++
+		}
+	}
+	return line
 }
 
 // orphans lists the files secretgen wrote earlier that this run would not
