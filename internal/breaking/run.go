@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/token"
+	"go/types"
 	"io"
 	"os"
 	"path/filepath"
@@ -157,10 +159,31 @@ func loadCurrent(stderr io.Writer, tags, patterns []string) (*current, bool) {
 	case len(vs) == 0:
 		return fail(fmt.Errorf("%w in %s", gen.ErrNoVariants, strings.Join(patterns, " ")))
 	}
-	return fromVariants(stderr, vs, res.ModuleDir, wd)
+	return fromVariants(stderr, vs, res, wd)
 }
 
-func fromVariants(stderr io.Writer, vs []model.Variant, moduleDir, wd string) (*current, bool) {
+// typePositions returns where each member type is declared, keyed by
+// package path and name as model.TypeRef spells them. The type, not the
+// Variant call, is where a reader looks for its fields and blank field.
+func typePositions(res *load.Result) map[model.TypeRef]token.Position {
+	out := map[model.TypeRef]token.Position{}
+	for _, d := range res.Decls {
+		var obj *types.TypeName
+		switch t := d.Member.(type) {
+		case *types.Alias:
+			obj = t.Obj()
+		case *types.Named:
+			obj = t.Obj()
+		}
+		if obj != nil && obj.Pkg() != nil {
+			ref := model.TypeRef{PkgPath: obj.Pkg().Path(), PkgName: obj.Pkg().Name(), Name: obj.Name()}
+			out[ref] = res.Fset.Position(obj.Pos())
+		}
+	}
+	return out
+}
+
+func fromVariants(stderr io.Writer, vs []model.Variant, res *load.Result, wd string) (*current, bool) {
 	docs, err := emit.Schemas(vs)
 	if err != nil {
 		fmt.Fprintf(stderr, "secretgen: error: breaking: %v\n", err)
@@ -168,11 +191,12 @@ func fromVariants(stderr io.Writer, vs []model.Variant, moduleDir, wd string) (*
 	}
 
 	cur := &current{
-		moduleDir: moduleDir,
+		moduleDir: res.ModuleDir,
 		schemas:   map[string]*Schema{},
 		types:     map[string]string{},
 		fields:    map[string]map[string]string{},
 	}
+	declared := typePositions(res)
 	for _, v := range vs {
 		s, err := ParseSchema(v.Name+schemaSuffix, docs[v.Name+schemaSuffix])
 		if err != nil {
@@ -180,7 +204,11 @@ func fromVariants(stderr io.Writer, vs []model.Variant, moduleDir, wd string) (*
 			return nil, false
 		}
 		cur.schemas[v.Name] = s
-		cur.types[v.Name] = diag.Position(v.Pos, wd)
+		pos, ok := declared[v.Type]
+		if !ok {
+			pos = v.Pos
+		}
+		cur.types[v.Name] = diag.Position(pos, wd)
 		cur.fields[v.Name] = map[string]string{}
 		for _, f := range v.Fields {
 			cur.fields[v.Name][f.Key] = diag.Position(f.Pos, wd)
