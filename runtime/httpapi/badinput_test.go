@@ -139,6 +139,8 @@ func badCases() []badCase {
 		{"shares of another user's secret", "carol", "PUT", "/api/secrets/{id}/shares", `{"users":[{"user":"carol","role":"owner"}]}`, nil, 404, "not found", ""},
 		{"share one user without role", "alice", "PUT", "/api/secrets/{id}/users/bob", `{}`, nil, 422, `role "" is unknown`, "role"},
 		{"share by a viewer", "bob", "PUT", "/api/secrets/{id}/users/carol", `{"role":"owner"}`, nil, 403, "forbidden", ""},
+		{"create in a group I am not in", "carol", "POST", "/api/secrets/Server", `{"data":` + goodData + `,"groups":["ops"]}`, nil, 403, `not a member of group "ops"`, ""},
+		{"add a group I am not in", "alice", "PUT", "/api/secrets/{id}/groups/finance", "", nil, 403, `not a member of group "finance"`, ""},
 		{"add group to another user's secret", "carol", "PUT", "/api/secrets/{id}/groups/ops", "", nil, 404, "not found", ""},
 		{"transfer to a bad id", "alice", "POST", "/api/secrets/{id}/transfer", `{"user":""}`, nil, 400, `user: user id "" is malformed`, "user"},
 

@@ -46,14 +46,16 @@ func badRequest(key, rule, format string, args ...any) *StatusError {
 
 // ProblemOf maps err to the problem document the API answers with:
 //
-//	*StatusError          its own status
-//	*kind.DecodeError     400, the key in errors
-//	*kind.ValidationError 422, every field in errors
-//	access.ErrForbidden   403
-//	kind.ErrNotFound      404
-//	kind.ErrConflict      412 when the request sent If-Match, else 409
+//	*StatusError           its own status
+//	*http.MaxBytesError    413
+//	*kind.DecodeError      400, the key in errors
+//	*kind.ValidationError  422, every field in errors
 //	*access.AmbiguousError 409
-//	anything else         500, with a detail that hides the cause
+//	kind.ErrConflict       412 when the request sent If-Match, else 409
+//	access.ErrForbidden    403
+//	kind.ErrNotFound       404
+//	context canceled       503
+//	anything else          500, with a detail that hides the cause
 func ProblemOf(r *http.Request, err error) Problem {
 	var (
 		se  *StatusError
