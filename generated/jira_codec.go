@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/secret"
 )
 
-// EncodeJira returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeJira returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeJira(v secret.Jira) []byte {
 	b := make([]byte, 0, 33+len(v.Name)+len(v.EMail)+len(v.Token))
 	b = append(b, `{"Name":`...)
@@ -19,8 +20,9 @@ func EncodeJira(v secret.Jira) []byte {
 	return append(b, '}')
 }
 
-// DecodeJira parses a JSON object into secret.Jira. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeJira parses a JSON object into secret.Jira. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeJira(data []byte, strict bool) (secret.Jira, error) {
 	var v secret.Jira
 	d := codec.NewDecoder("Jira", data)

@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/secret"
 )
 
-// JiraRecord is one stored secret.Jira: its metadata in clear and its decrypted fields.
+// JiraRecord is one stored secret.Jira: its metadata in clear and its
+// decrypted fields.
 type JiraRecord struct {
 	kind.Meta
 	Credentials secret.Jira

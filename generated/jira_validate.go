@@ -8,8 +8,9 @@ import (
 	"github.com/secretgen/secretgen/secret"
 )
 
-// ValidateJira checks v against the validate tags of secret.Jira and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateJira checks v against the validate tags of secret.Jira and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateJira(v secret.Jira) error {
 	var errs []kind.FieldError
 	if v.Name == "" {

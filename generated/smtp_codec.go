@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/secret"
 )
 
-// EncodeSMTP returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeSMTP returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeSMTP(v secret.SMTP) []byte {
 	b := make([]byte, 0, 116+len(v.Name)+len(v.Host)+len(v.Username)+len(v.Password)+len(v.SenderAddress))
 	b = append(b, `{"Name":`...)
@@ -25,8 +26,9 @@ func EncodeSMTP(v secret.SMTP) []byte {
 	return append(b, '}')
 }
 
-// DecodeSMTP parses a JSON object into secret.SMTP. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeSMTP parses a JSON object into secret.SMTP. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeSMTP(data []byte, strict bool) (secret.SMTP, error) {
 	var v secret.SMTP
 	d := codec.NewDecoder("SMTP", data)

@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/secret"
 )
 
-// SMTPRecord is one stored secret.SMTP: its metadata in clear and its decrypted fields.
+// SMTPRecord is one stored secret.SMTP: its metadata in clear and its
+// decrypted fields.
 type SMTPRecord struct {
 	kind.Meta
 	Credentials secret.SMTP

@@ -8,8 +8,9 @@ import (
 	"github.com/secretgen/secretgen/secret"
 )
 
-// ValidateSMTP checks v against the validate tags of secret.SMTP and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateSMTP checks v against the validate tags of secret.SMTP and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateSMTP(v secret.SMTP) error {
 	var errs []kind.FieldError
 	if v.Name == "" {

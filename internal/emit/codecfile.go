@@ -13,13 +13,12 @@ import (
 
 // codecFile holds Encode<Name> and Decode<Name>.
 func codecFile(f *jen.File, v model.Variant) {
-	f.Commentf("Encode%s returns the canonical JSON object of v: every field under its key, in declaration order.", v.Name)
+	doc(f, "Encode%s returns the canonical JSON object of v: every field\nunder its key, in declaration order.", v.Name)
 	f.Func().Id("Encode" + v.Name).Params(jen.Id("v").Add(typeOf(v))).Index().Byte().BlockFunc(func(g *jen.Group) {
 		encodeBody(g, v)
 	})
 
-	f.Commentf("Decode%s parses a JSON object into %s. Unknown keys are skipped, or refused when strict is set;", v.Name, v.Type)
-	f.Comment("missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.")
+	doc(f, "Decode%s parses a JSON object into %s. Unknown keys are\nskipped, or refused when strict is set; missing keys leave their fields\nzero. The error is a *kind.DecodeError naming the key, never the value.", v.Name, v.Type)
 	f.Func().Id("Decode"+v.Name).Params(
 		jen.Id("data").Index().Byte(),
 		jen.Id("strict").Bool(),

@@ -244,3 +244,11 @@ func (k keyed) values() []jen.Code {
 	}
 	return append(k, jen.Line())
 }
+
+// doc writes a comment of several lines as // lines, which jennifer would
+// otherwise put in a block comment.
+func doc(f *jen.File, format string, args ...any) {
+	for line := range strings.SplitSeq(fmt.Sprintf(format, args...), "\n") {
+		f.Comment(line)
+	}
+}

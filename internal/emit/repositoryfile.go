@@ -17,7 +17,7 @@ func repositoryFile(f *jen.File, v model.Variant) {
 		return jen.Id("r").Dot("store").Dot(method).Call(append([]jen.Code{jen.Id("ctx"), jen.Lit(v.Name)}, args...)...)
 	}
 
-	f.Commentf("%s is one stored %s: its metadata in clear and its decrypted fields.", record, v.Type)
+	doc(f, "%s is one stored %s: its metadata in clear and its\ndecrypted fields.", record, v.Type)
 	f.Type().Id(record).Struct(
 		jen.Qual(kindPath, "Meta"),
 		jen.Id("Credentials").Add(typeOf(v)),
@@ -90,8 +90,7 @@ func repositoryFile(f *jen.File, v model.Variant) {
 
 // registryFile holds Registry, Repositories and NewRepositories.
 func registryFile(f *jen.File, vs []model.Variant) {
-	f.Comment("Registry returns every secret type generated into this package, for the runtime.")
-	f.Comment("Nothing registers itself: a platform passes this value on.")
+	doc(f, "Registry returns every secret type generated into this package, for\nthe runtime. Nothing registers itself: a platform passes this value on.")
 	f.Func().Id("Registry").Params().Qual(kindPath, "Registry").Block(
 		jen.Return(jen.Qual(kindPath, "Registry").Values(
 			jen.Id("Types").Op(":").Index().Qual(kindPath, "Type").ValuesFunc(func(g *jen.Group) {

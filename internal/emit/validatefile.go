@@ -14,8 +14,7 @@ import (
 
 // validateFile holds Validate<Name>.
 func validateFile(f *jen.File, v model.Variant) {
-	f.Commentf("Validate%s checks v against the validate tags of %s and returns nil or a", v.Name, v.Type)
-	f.Comment("*kind.ValidationError listing each broken field with its rule. Values never appear in it.")
+	doc(f, "Validate%s checks v against the validate tags of %s and\nreturns nil or a *kind.ValidationError listing each broken field with its\nrule. Values never appear in it.", v.Name, v.Type)
 	f.Func().Id("Validate" + v.Name).Params(jen.Id("v").Add(typeOf(v))).Error().BlockFunc(func(g *jen.Group) {
 		g.Var().Id("errs").Index().Qual(kindPath, "FieldError")
 		for _, fd := range v.Fields {

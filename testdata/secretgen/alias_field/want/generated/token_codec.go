@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/alias_field/input"
 )
 
-// EncodeToken returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeToken returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeToken(v input.Token) []byte {
 	b := make([]byte, 0, 132+len(v.Name))
 	b = append(b, `{"Name":`...)
@@ -19,8 +20,9 @@ func EncodeToken(v input.Token) []byte {
 	return append(b, '}')
 }
 
-// DecodeToken parses a JSON object into input.Token. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeToken parses a JSON object into input.Token. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeToken(data []byte, strict bool) (input.Token, error) {
 	var v input.Token
 	d := codec.NewDecoder("Token", data)

@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/alias_member/input"
 )
 
-// EncodeMail returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeMail returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeMail(v input.Mail) []byte {
 	b := make([]byte, 0, 116+len(v.Name)+len(v.Host)+len(v.Username)+len(v.Password)+len(v.SenderAddress))
 	b = append(b, `{"Name":`...)
@@ -25,8 +26,9 @@ func EncodeMail(v input.Mail) []byte {
 	return append(b, '}')
 }
 
-// DecodeMail parses a JSON object into input.Mail. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeMail parses a JSON object into input.Mail. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeMail(data []byte, strict bool) (input.Mail, error) {
 	var v input.Mail
 	d := codec.NewDecoder("Mail", data)

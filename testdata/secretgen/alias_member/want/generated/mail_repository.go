@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/alias_member/input"
 )
 
-// MailRecord is one stored input.Mail: its metadata in clear and its decrypted fields.
+// MailRecord is one stored input.Mail: its metadata in clear and its
+// decrypted fields.
 type MailRecord struct {
 	kind.Meta
 	Credentials input.Mail

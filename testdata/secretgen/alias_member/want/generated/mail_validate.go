@@ -8,8 +8,9 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/alias_member/input"
 )
 
-// ValidateMail checks v against the validate tags of input.Mail and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateMail checks v against the validate tags of input.Mail and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateMail(v input.Mail) error {
 	var errs []kind.FieldError
 	if v.Name == "" {

@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/all_kinds/input"
 )
 
-// EncodeEverything returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeEverything returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeEverything(v input.Everything) []byte {
 	b := make([]byte, 0, 787+len(v.Text)+len(v.Level)+len(v.ID)+len(v.Endpoint))
 	b = append(b, `{"text":`...)
@@ -53,8 +54,9 @@ func EncodeEverything(v input.Everything) []byte {
 	return append(b, '}')
 }
 
-// DecodeEverything parses a JSON object into input.Everything. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeEverything parses a JSON object into input.Everything. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeEverything(data []byte, strict bool) (input.Everything, error) {
 	var v input.Everything
 	var from0 int // 1: read under the current key; 2+n: under former key n

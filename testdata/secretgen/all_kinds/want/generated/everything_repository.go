@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/all_kinds/input"
 )
 
-// EverythingRecord is one stored input.Everything: its metadata in clear and its decrypted fields.
+// EverythingRecord is one stored input.Everything: its metadata in clear and its
+// decrypted fields.
 type EverythingRecord struct {
 	kind.Meta
 	Credentials input.Everything

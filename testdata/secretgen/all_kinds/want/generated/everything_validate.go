@@ -11,8 +11,9 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/all_kinds/input"
 )
 
-// ValidateEverything checks v against the validate tags of input.Everything and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateEverything checks v against the validate tags of input.Everything and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateEverything(v input.Everything) error {
 	var errs []kind.FieldError
 	if v.Text != "" {

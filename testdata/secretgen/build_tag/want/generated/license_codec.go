@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/build_tag/input"
 )
 
-// EncodeLicense returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeLicense returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeLicense(v input.License) []byte {
 	b := make([]byte, 0, 10+len(v.Key))
 	b = append(b, `{"Key":`...)
@@ -15,8 +16,9 @@ func EncodeLicense(v input.License) []byte {
 	return append(b, '}')
 }
 
-// DecodeLicense parses a JSON object into input.License. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeLicense parses a JSON object into input.License. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeLicense(data []byte, strict bool) (input.License, error) {
 	var v input.License
 	d := codec.NewDecoder("License", data)

@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/build_tag/input"
 )
 
-// LicenseRecord is one stored input.License: its metadata in clear and its decrypted fields.
+// LicenseRecord is one stored input.License: its metadata in clear and its
+// decrypted fields.
 type LicenseRecord struct {
 	kind.Meta
 	Credentials input.License

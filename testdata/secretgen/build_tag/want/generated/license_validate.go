@@ -9,8 +9,9 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/build_tag/input"
 )
 
-// ValidateLicense checks v against the validate tags of input.License and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateLicense checks v against the validate tags of input.License and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateLicense(v input.License) error {
 	var errs []kind.FieldError
 	if v.Key == "" {

@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/build_tag/input"
 )
 
-// TokenRecord is one stored input.Token: its metadata in clear and its decrypted fields.
+// TokenRecord is one stored input.Token: its metadata in clear and its
+// decrypted fields.
 type TokenRecord struct {
 	kind.Meta
 	Credentials input.Token

@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/cross_package/input/types"
 )
 
-// EncodeHook returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeHook returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeHook(v types.Webhook) []byte {
 	b := make([]byte, 0, 21+len(v.URL)+len(v.Token))
 	b = append(b, `{"URL":`...)
@@ -17,8 +18,9 @@ func EncodeHook(v types.Webhook) []byte {
 	return append(b, '}')
 }
 
-// DecodeHook parses a JSON object into types.Webhook. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeHook parses a JSON object into types.Webhook. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeHook(data []byte, strict bool) (types.Webhook, error) {
 	var v types.Webhook
 	d := codec.NewDecoder("Hook", data)

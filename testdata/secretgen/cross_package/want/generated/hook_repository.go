@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/cross_package/input/types"
 )
 
-// HookRecord is one stored types.Webhook: its metadata in clear and its decrypted fields.
+// HookRecord is one stored types.Webhook: its metadata in clear and its
+// decrypted fields.
 type HookRecord struct {
 	kind.Meta
 	Credentials types.Webhook

@@ -8,8 +8,9 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/cross_package/input/types"
 )
 
-// ValidateHook checks v against the validate tags of types.Webhook and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateHook checks v against the validate tags of types.Webhook and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateHook(v types.Webhook) error {
 	var errs []kind.FieldError
 	if v.URL == "" {

@@ -4,8 +4,8 @@ package generated
 
 import "github.com/secretgen/secretgen/runtime/kind"
 
-// Registry returns every secret type generated into this package, for the runtime.
-// Nothing registers itself: a platform passes this value on.
+// Registry returns every secret type generated into this package, for
+// the runtime. Nothing registers itself: a platform passes this value on.
 func Registry() kind.Registry {
 	return kind.Registry{Types: []kind.Type{
 		TokenType(),

@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/import_clash/input/kind"
 )
 
-// EncodeField returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeField returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeField(v kind.Field) []byte {
 	b := make([]byte, 0, 23+len(v.Rules)+len(v.Codec))
 	b = append(b, `{"Rules":`...)
@@ -17,8 +18,9 @@ func EncodeField(v kind.Field) []byte {
 	return append(b, '}')
 }
 
-// DecodeField parses a JSON object into kind.Field. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeField parses a JSON object into kind.Field. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeField(data []byte, strict bool) (kind.Field, error) {
 	var v kind.Field
 	d := codec.NewDecoder("Field", data)

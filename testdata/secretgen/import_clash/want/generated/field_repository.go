@@ -10,7 +10,8 @@ import (
 	kind1 "github.com/secretgen/secretgen/testdata/secretgen/import_clash/input/kind"
 )
 
-// FieldRecord is one stored kind.Field: its metadata in clear and its decrypted fields.
+// FieldRecord is one stored kind.Field: its metadata in clear and its
+// decrypted fields.
 type FieldRecord struct {
 	kind.Meta
 	Credentials kind1.Field

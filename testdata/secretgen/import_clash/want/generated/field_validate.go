@@ -7,8 +7,9 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/import_clash/input/kind"
 )
 
-// ValidateField checks v against the validate tags of kind.Field and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateField checks v against the validate tags of kind.Field and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateField(v kind.Field) error {
 	var errs []kind1.FieldError
 	if v.Rules == "" {

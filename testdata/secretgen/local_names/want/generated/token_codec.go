@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/local_names/input"
 )
 
-// EncodeToken returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeToken returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeToken(v input.Token) []byte {
 	b := make([]byte, 0, 174+len(v.V10)+len(v.Type)+len(v.Err)+len(v.Ctx)+len(v.V)+len(v.D)+len(v.Data)+len(v.Kind)+len(v.Codec)+len(v.Errs)+len(v.Item)+len(v.Store))
 	b = append(b, `{"V10":`...)
@@ -41,8 +42,9 @@ func EncodeToken(v input.Token) []byte {
 	return append(b, '}')
 }
 
-// DecodeToken parses a JSON object into input.Token. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeToken parses a JSON object into input.Token. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeToken(data []byte, strict bool) (input.Token, error) {
 	var v input.Token
 	d := codec.NewDecoder("Token", data)

@@ -7,7 +7,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/two_interfaces/input"
 )
 
-// EncodeCert returns the canonical JSON object of v: every field under its key, in declaration order.
+// EncodeCert returns the canonical JSON object of v: every field
+// under its key, in declaration order.
 func EncodeCert(v input.Cert) []byte {
 	b := make([]byte, 0, 12+len(v.Chain))
 	b = append(b, `{"Chain":`...)
@@ -15,8 +16,9 @@ func EncodeCert(v input.Cert) []byte {
 	return append(b, '}')
 }
 
-// DecodeCert parses a JSON object into input.Cert. Unknown keys are skipped, or refused when strict is set;
-// missing keys leave their fields zero. The error is a *kind.DecodeError naming the key, never the value.
+// DecodeCert parses a JSON object into input.Cert. Unknown keys are
+// skipped, or refused when strict is set; missing keys leave their fields
+// zero. The error is a *kind.DecodeError naming the key, never the value.
 func DecodeCert(data []byte, strict bool) (input.Cert, error) {
 	var v input.Cert
 	d := codec.NewDecoder("Cert", data)

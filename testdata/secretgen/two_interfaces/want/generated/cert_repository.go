@@ -10,7 +10,8 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/two_interfaces/input"
 )
 
-// CertRecord is one stored input.Cert: its metadata in clear and its decrypted fields.
+// CertRecord is one stored input.Cert: its metadata in clear and its
+// decrypted fields.
 type CertRecord struct {
 	kind.Meta
 	Credentials input.Cert

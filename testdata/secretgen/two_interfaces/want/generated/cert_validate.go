@@ -7,8 +7,9 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/two_interfaces/input"
 )
 
-// ValidateCert checks v against the validate tags of input.Cert and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateCert checks v against the validate tags of input.Cert and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateCert(v input.Cert) error {
 	var errs []kind.FieldError
 	if v.Chain == "" {

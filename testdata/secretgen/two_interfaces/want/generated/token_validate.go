@@ -7,8 +7,9 @@ import (
 	"github.com/secretgen/secretgen/testdata/secretgen/two_interfaces/input"
 )
 
-// ValidateToken checks v against the validate tags of input.Token and returns nil or a
-// *kind.ValidationError listing each broken field with its rule. Values never appear in it.
+// ValidateToken checks v against the validate tags of input.Token and
+// returns nil or a *kind.ValidationError listing each broken field with its
+// rule. Values never appear in it.
 func ValidateToken(v input.Token) error {
 	var errs []kind.FieldError
 	if errs != nil {
