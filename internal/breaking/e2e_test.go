@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/secretgen/secretgen/internal/gen"
+	"github.com/secretgen/secretgen/internal/testenv"
 )
 
 // The type package before and after a change: Mailbox gains a field and
@@ -79,12 +80,17 @@ import (
 
 	"example.com/e2e/acct"
 	"example.com/e2e/generated"
+	"github.com/secretgen/secretgen/runtime/keyring"
 	"github.com/secretgen/secretgen/runtime/store"
 )
 
 func main() {
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DSN: os.Args[1]})
+	kr, err := keyring.FromFile(os.Args[2], keyring.FileOptions{Create: true})
+	if err != nil {
+		panic(err)
+	}
+	st, err := store.Open(ctx, store.Config{DSN: os.Args[1], Keyring: kr})
 	if err != nil {
 		panic(err)
 	}
@@ -114,6 +120,7 @@ import (
 	"example.com/e2e/generated"
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/runtime/migrate"
+	"github.com/secretgen/secretgen/runtime/keyring"
 	"github.com/secretgen/secretgen/runtime/store"
 )
 
@@ -130,10 +137,14 @@ type report struct {
 
 func main() {
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DSN: os.Args[1]})
+	kr, err := keyring.FromFile(os.Args[2], keyring.FileOptions{Create: true})
+	if err != nil {
+		panic(err)
+	}
+	st, err := store.Open(ctx, store.Config{DSN: os.Args[1], Keyring: kr})
 	must(err)
 	repos := generated.NewRepositories(st)
-	mailboxID, bridgeID := os.Args[2], os.Args[3]
+	mailboxID, bridgeID := os.Args[3], os.Args[4]
 	var r report
 
 	m, err := repos.Mailbox.Get(ctx, mailboxID)
@@ -190,8 +201,19 @@ func TestStoredSecretsOutliveAChangeOfTheirType(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds programs in a temporary module")
 	}
+	t.Run("sqlite", func(t *testing.T) {
+		outliveAChange(t, filepath.Join(t.TempDir(), "secrets.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		outliveAChange(t, testenv.Postgres(t))
+	})
+}
+
+// outliveAChange runs the programs on the database db, with a master key
+// file of their own.
+func outliveAChange(t *testing.T, db string) {
 	m := newModule(t)
-	db := filepath.Join(m.dir, "secrets.db")
+	key := filepath.Join(t.TempDir(), "master.key")
 
 	m.write("acct/acct.go", typesV1)
 	m.generate()
@@ -200,7 +222,7 @@ func TestStoredSecretsOutliveAChangeOfTheirType(t *testing.T) {
 	m.git("commit", "-qm", "v1")
 	m.write("app/main.go", storeV1)
 	var ids []string
-	if err := json.Unmarshal(m.run(db), &ids); err != nil || len(ids) != 2 {
+	if err := json.Unmarshal(m.run(db, key), &ids); err != nil || len(ids) != 2 {
 		t.Fatalf("store program printed ids %v: %v", ids, err)
 	}
 
@@ -215,7 +237,7 @@ func TestStoredSecretsOutliveAChangeOfTheirType(t *testing.T) {
 		Migrated, AfterUpdate  map[string]string
 		Versions               int
 	}
-	if err := json.Unmarshal(m.run(append([]string{db}, ids...)...), &got); err != nil {
+	if err := json.Unmarshal(m.run(append([]string{db, key}, ids...)...), &got); err != nil {
 		t.Fatal(err)
 	}
 
