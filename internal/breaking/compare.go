@@ -147,16 +147,10 @@ func compareType(o, n *Schema) []Change {
 
 	matched := map[string]bool{}
 	for _, op := range o.Properties {
-		np, ok := n.Property(op.Key)
+		np, found, ok := counterpart(n, op)
+		changes = append(changes, found...)
 		if !ok {
-			np, ok = renamedTo(n, op.Key)
-			if !ok {
-				changes = append(changes, change(FieldRemoved, n.Name, op.Key,
-					"stored values are no longer read and are dropped on the next update"))
-				continue
-			}
-			changes = append(changes, change(KeyRenamed, n.Name, np.Key,
-				fmt.Sprintf("from %q: stored data and requests under the old key are still read, responses use the new one", op.Key)))
+			continue
 		}
 		matched[np.Key] = true
 		changes = append(changes, compareField(n.Name, op, np, o.Required[op.Key], n.Required[np.Key])...)
@@ -168,6 +162,25 @@ func compareType(o, n *Schema) []Change {
 		}
 	}
 	return changes
+}
+
+// What a removed and a renamed field mean for stored data and clients.
+const (
+	removedDetail = "stored values are no longer read and are dropped on the next update"
+	renamedDetail = "from %q: stored data and requests under the old key are still read, responses use the new one"
+)
+
+// counterpart finds the new version of the old property op: under its
+// key, or under a key that lists op's among its former keys, which is a
+// rename. ok is false when the field was removed.
+func counterpart(n *Schema, op Property) (np Property, found []Change, ok bool) {
+	if np, ok := n.Property(op.Key); ok {
+		return np, nil, true
+	}
+	if np, ok := renamedTo(n, op.Key); ok {
+		return np, []Change{change(KeyRenamed, n.Name, np.Key, fmt.Sprintf(renamedDetail, op.Key))}, true
+	}
+	return Property{}, []Change{change(FieldRemoved, n.Name, op.Key, removedDetail)}, false
 }
 
 // renamedTo finds the new property that lists key among its former keys.

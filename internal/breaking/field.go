@@ -9,6 +9,10 @@ import (
 	"strings"
 )
 
+// defaultDetail says what a changed default means: the codec does not
+// fill missing keys with defaults, so only new forms and clients see it.
+const defaultDetail = "new forms and clients that rely on it get a different value"
+
 // compareField lists the changes between two versions of one field; n
 // may carry a new key when the field was renamed.
 func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
@@ -31,7 +35,7 @@ func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
 	// different text is a different default.
 	sameText := retyped && unquote(od) == unquote(nd)
 	if canon(od) != canon(nd) && !sameText {
-		add(DefaultChanged, fmt.Sprintf("from %s to %s: new forms and clients that rely on it get a different value", show(od), show(nd)))
+		add(DefaultChanged, fmt.Sprintf("from %s to %s: %s", show(od), show(nd), defaultDetail))
 	}
 
 	tightened, loosened := compareValidation(o, n, oldReq, newReq, retyped)

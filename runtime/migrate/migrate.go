@@ -53,10 +53,13 @@ func Rename(payload []byte, from, to string) ([]byte, error) {
 	return render(obj)
 }
 
-// Convert replaces the value under key with what f returns for it. f sees
-// the raw JSON value and must return valid JSON; its errors are wrapped
-// and, like every error here, should name no value.
-func Convert(payload []byte, key string, f func(json.RawMessage) (json.RawMessage, error)) ([]byte, error) {
+// Converter turns one stored JSON value into its new form. Its errors
+// should, like every error here, name no value.
+type Converter func(json.RawMessage) (json.RawMessage, error)
+
+// Convert replaces the value under key with what f returns for it. f must
+// return valid JSON; its errors are wrapped.
+func Convert(payload []byte, key string, f Converter) ([]byte, error) {
 	obj, err := parse(payload)
 	if err != nil {
 		return nil, err
@@ -89,7 +92,7 @@ func Delete(payload []byte, key string) ([]byte, error) {
 	return render(obj)
 }
 
-// NumberFromString is a converter for Convert: it turns a JSON string that
+// NumberFromString is a Converter: it turns a JSON string that
 // holds a number, such as "587", into the number 587.
 func NumberFromString(v json.RawMessage) (json.RawMessage, error) {
 	var s string
@@ -104,7 +107,7 @@ func NumberFromString(v json.RawMessage) (json.RawMessage, error) {
 	return json.RawMessage(n.String()), nil
 }
 
-// StringFromNumber is a converter for Convert: it turns a JSON number,
+// StringFromNumber is a Converter: it turns a JSON number,
 // such as 587, into the string "587".
 func StringFromNumber(v json.RawMessage) (json.RawMessage, error) {
 	var n json.Number

@@ -50,7 +50,7 @@ func TestRenameRefusesToOverwrite(t *testing.T) {
 func TestConvert(t *testing.T) {
 	tests := []struct {
 		name, in, key string
-		f             func(json.RawMessage) (json.RawMessage, error)
+		f             migrate.Converter
 		want          string
 	}{
 		{"number from string", `{"port":"587"}`, "port", migrate.NumberFromString, `{"port":587}`},
@@ -77,7 +77,7 @@ func TestConvert(t *testing.T) {
 func TestConvertErrorsNameTheKeyNotTheValue(t *testing.T) {
 	tests := []struct {
 		name, in string
-		f        func(json.RawMessage) (json.RawMessage, error)
+		f        migrate.Converter
 		reason   string
 	}{
 		{"not a number", `{"pin":"` + secretValue + `"}`, migrate.NumberFromString, "does not hold a number"},
