@@ -59,29 +59,39 @@ func JiraType() kind.Type {
 		Form:        JiraForm,
 		Fingerprint: "5b0af76c0e3a26a6bbad6916e12f707d",
 		Schema:      schemaJira,
-		Defaults: func() any {
-			return DefaultJira()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeJira(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(secret.Jira)
-			if !ok {
-				return nil, fmt.Errorf("encode Jira: got %T, want secret.Jira", v)
-			}
-			return EncodeJira(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(secret.Jira)
-			if !ok {
-				return fmt.Errorf("validate Jira: got %T, want secret.Jira", v)
-			}
-			return ValidateJira(s)
-		},
+		Defaults:    defaultAnyJira,
+		Decode:      decodeAnyJira,
+		Encode:      encodeAnyJira,
+		Validate:    validateAnyJira,
 	}
+}
+
+// defaultAnyJira and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyJira() any {
+	return DefaultJira()
+}
+
+func decodeAnyJira(data []byte, strict bool) (any, error) {
+	v, err := DecodeJira(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyJira(v any) ([]byte, error) {
+	s, ok := v.(secret.Jira)
+	if !ok {
+		return nil, fmt.Errorf("encode Jira: got %T, want secret.Jira", v)
+	}
+	return EncodeJira(s), nil
+}
+
+func validateAnyJira(v any) error {
+	s, ok := v.(secret.Jira)
+	if !ok {
+		return fmt.Errorf("validate Jira: got %T, want secret.Jira", v)
+	}
+	return ValidateJira(s)
 }

@@ -75,6 +75,8 @@ func (r JiraRepository) List(ctx context.Context) ([]JiraRecord, error) {
 func (r JiraRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Jira", id, version)
 }
+
+// decodeJiraRecord decodes a stored payload; stored data is read tolerantly.
 func decodeJiraRecord(item kind.Item) (JiraRecord, error) {
 	v, err := DecodeJira(item.Payload, false)
 	if err != nil {

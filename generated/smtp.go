@@ -79,29 +79,39 @@ func SMTPType() kind.Type {
 		Groups:      []string{"system"},
 		Fingerprint: "2ffb754dd889d079ac5bb8a9808f1822",
 		Schema:      schemaSMTP,
-		Defaults: func() any {
-			return DefaultSMTP()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeSMTP(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(secret.SMTP)
-			if !ok {
-				return nil, fmt.Errorf("encode SMTP: got %T, want secret.SMTP", v)
-			}
-			return EncodeSMTP(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(secret.SMTP)
-			if !ok {
-				return fmt.Errorf("validate SMTP: got %T, want secret.SMTP", v)
-			}
-			return ValidateSMTP(s)
-		},
+		Defaults:    defaultAnySMTP,
+		Decode:      decodeAnySMTP,
+		Encode:      encodeAnySMTP,
+		Validate:    validateAnySMTP,
 	}
+}
+
+// defaultAnySMTP and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnySMTP() any {
+	return DefaultSMTP()
+}
+
+func decodeAnySMTP(data []byte, strict bool) (any, error) {
+	v, err := DecodeSMTP(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnySMTP(v any) ([]byte, error) {
+	s, ok := v.(secret.SMTP)
+	if !ok {
+		return nil, fmt.Errorf("encode SMTP: got %T, want secret.SMTP", v)
+	}
+	return EncodeSMTP(s), nil
+}
+
+func validateAnySMTP(v any) error {
+	s, ok := v.(secret.SMTP)
+	if !ok {
+		return fmt.Errorf("validate SMTP: got %T, want secret.SMTP", v)
+	}
+	return ValidateSMTP(s)
 }

@@ -75,6 +75,8 @@ func (r SMTPRepository) List(ctx context.Context) ([]SMTPRecord, error) {
 func (r SMTPRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "SMTP", id, version)
 }
+
+// decodeSMTPRecord decodes a stored payload; stored data is read tolerantly.
 func decodeSMTPRecord(item kind.Item) (SMTPRecord, error) {
 	v, err := DecodeSMTP(item.Payload, false)
 	if err != nil {

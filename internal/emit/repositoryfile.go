@@ -76,6 +76,8 @@ func repositoryFile(f *jen.File, v model.Variant) {
 		jen.Return(store("Delete", jen.Id("id"), jen.Id("version"))),
 	)
 
+	f.Line()
+	f.Commentf("%s decodes a stored payload; stored data is read tolerantly.", decodeRecord)
 	f.Func().Id(decodeRecord).Params(jen.Id("item").Qual(kindPath, "Item")).Params(jen.Id(record), jen.Error()).Block(
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("Decode"+v.Name).Call(jen.Id("item").Dot("Payload"), jen.False()),
 		jen.If(jen.Err().Op("!=").Nil()).Block(

@@ -48,6 +48,7 @@ func typeFile(f *jen.File, v model.Variant) {
 	f.Func().Id(v.Name+"Type").Params().Qual(kindPath, "Type").Block(
 		jen.Return(jen.Qual(kindPath, "Type").Values(typeValue(v, schemaVar)...)),
 	)
+	anyFuncs(f, v)
 }
 
 func typeValue(v model.Variant, schemaVar string) []jen.Code {
@@ -59,11 +60,40 @@ func typeValue(v model.Variant, schemaVar string) []jen.Code {
 	}
 	k.add("Fingerprint", jen.Lit(v.Fingerprint))
 	k.add("Schema", jen.Id(schemaVar))
-	k.add("Defaults", jen.Func().Params().Any().Block(jen.Return(jen.Id("Default"+v.Name).Call())))
-	k.add("Decode", decodeAny(v))
-	k.add("Encode", encodeAny(v))
-	k.add("Validate", validateAny(v))
+	k.add("Defaults", jen.Id("defaultAny"+v.Name))
+	k.add("Decode", jen.Id("decodeAny"+v.Name))
+	k.add("Encode", jen.Id("encodeAny"+v.Name))
+	k.add("Validate", jen.Id("validateAny"+v.Name))
 	return k.values()
+}
+
+// anyFuncs writes the adapters that kind.Type holds: the typed functions
+// behind signatures with any.
+func anyFuncs(f *jen.File, v model.Variant) {
+	f.Line()
+	f.Commentf("defaultAny%s and the three functions below adapt the typed functions", v.Name)
+	f.Comment("of the type to the signatures of kind.Type.")
+	f.Func().Id("defaultAny" + v.Name).Params().Any().Block(
+		jen.Return(jen.Id("Default" + v.Name).Call()),
+	)
+	f.Line()
+	f.Func().Id("decodeAny"+v.Name).Params(jen.Id("data").Index().Byte(), jen.Id("strict").Bool()).Params(jen.Any(), jen.Error()).Block(
+		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("Decode"+v.Name).Call(jen.Id("data"), jen.Id("strict")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Return(jen.Id("v"), jen.Nil()),
+	)
+	f.Line()
+	f.Func().Id("encodeAny"+v.Name).Params(jen.Id("v").Any()).Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("v").Assert(typeOf(v)),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), wrongType("encode", v))),
+		jen.Return(jen.Id("Encode"+v.Name).Call(jen.Id("s")), jen.Nil()),
+	)
+	f.Line()
+	f.Func().Id("validateAny"+v.Name).Params(jen.Id("v").Any()).Error().Block(
+		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("v").Assert(typeOf(v)),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(wrongType("validate", v))),
+		jen.Return(jen.Id("Validate"+v.Name).Call(jen.Id("s"))),
+	)
 }
 
 func formValue(v model.Variant) jen.Code {
@@ -157,30 +187,6 @@ func floatLiteral(f float64, bits int) string {
 		}
 	}
 	return s + ".0"
-}
-
-func decodeAny(v model.Variant) jen.Code {
-	return jen.Func().Params(jen.Id("data").Index().Byte(), jen.Id("strict").Bool()).Params(jen.Any(), jen.Error()).Block(
-		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("Decode"+v.Name).Call(jen.Id("data"), jen.Id("strict")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Return(jen.Id("v"), jen.Nil()),
-	)
-}
-
-func encodeAny(v model.Variant) jen.Code {
-	return jen.Func().Params(jen.Id("v").Any()).Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("v").Assert(typeOf(v)),
-		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), wrongType("encode", v))),
-		jen.Return(jen.Id("Encode"+v.Name).Call(jen.Id("s")), jen.Nil()),
-	)
-}
-
-func validateAny(v model.Variant) jen.Code {
-	return jen.Func().Params(jen.Id("v").Any()).Error().Block(
-		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("v").Assert(typeOf(v)),
-		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(wrongType("validate", v))),
-		jen.Return(jen.Id("Validate"+v.Name).Call(jen.Id("s"))),
-	)
 }
 
 // wrongType builds the error for a value of another type; it names the

@@ -79,29 +79,39 @@ func MailType() kind.Type {
 		Groups:      []string{"system"},
 		Fingerprint: "f03a119e97338d41539438444f99a2d8",
 		Schema:      schemaMail,
-		Defaults: func() any {
-			return DefaultMail()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeMail(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(input.Mail)
-			if !ok {
-				return nil, fmt.Errorf("encode Mail: got %T, want input.Mail", v)
-			}
-			return EncodeMail(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(input.Mail)
-			if !ok {
-				return fmt.Errorf("validate Mail: got %T, want input.Mail", v)
-			}
-			return ValidateMail(s)
-		},
+		Defaults:    defaultAnyMail,
+		Decode:      decodeAnyMail,
+		Encode:      encodeAnyMail,
+		Validate:    validateAnyMail,
 	}
+}
+
+// defaultAnyMail and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyMail() any {
+	return DefaultMail()
+}
+
+func decodeAnyMail(data []byte, strict bool) (any, error) {
+	v, err := DecodeMail(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyMail(v any) ([]byte, error) {
+	s, ok := v.(input.Mail)
+	if !ok {
+		return nil, fmt.Errorf("encode Mail: got %T, want input.Mail", v)
+	}
+	return EncodeMail(s), nil
+}
+
+func validateAnyMail(v any) error {
+	s, ok := v.(input.Mail)
+	if !ok {
+		return fmt.Errorf("validate Mail: got %T, want input.Mail", v)
+	}
+	return ValidateMail(s)
 }

@@ -75,6 +75,8 @@ func (r MailRepository) List(ctx context.Context) ([]MailRecord, error) {
 func (r MailRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Mail", id, version)
 }
+
+// decodeMailRecord decodes a stored payload; stored data is read tolerantly.
 func decodeMailRecord(item kind.Item) (MailRecord, error) {
 	v, err := DecodeMail(item.Payload, false)
 	if err != nil {

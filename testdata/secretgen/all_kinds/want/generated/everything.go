@@ -175,29 +175,39 @@ func EverythingType() kind.Type {
 		Form:        EverythingForm,
 		Fingerprint: "91e2911b3df52176b5fe6954befaa256",
 		Schema:      schemaEverything,
-		Defaults: func() any {
-			return DefaultEverything()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeEverything(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(input.Everything)
-			if !ok {
-				return nil, fmt.Errorf("encode Everything: got %T, want input.Everything", v)
-			}
-			return EncodeEverything(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(input.Everything)
-			if !ok {
-				return fmt.Errorf("validate Everything: got %T, want input.Everything", v)
-			}
-			return ValidateEverything(s)
-		},
+		Defaults:    defaultAnyEverything,
+		Decode:      decodeAnyEverything,
+		Encode:      encodeAnyEverything,
+		Validate:    validateAnyEverything,
 	}
+}
+
+// defaultAnyEverything and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyEverything() any {
+	return DefaultEverything()
+}
+
+func decodeAnyEverything(data []byte, strict bool) (any, error) {
+	v, err := DecodeEverything(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyEverything(v any) ([]byte, error) {
+	s, ok := v.(input.Everything)
+	if !ok {
+		return nil, fmt.Errorf("encode Everything: got %T, want input.Everything", v)
+	}
+	return EncodeEverything(s), nil
+}
+
+func validateAnyEverything(v any) error {
+	s, ok := v.(input.Everything)
+	if !ok {
+		return fmt.Errorf("validate Everything: got %T, want input.Everything", v)
+	}
+	return ValidateEverything(s)
 }

@@ -75,6 +75,8 @@ func (r EverythingRepository) List(ctx context.Context) ([]EverythingRecord, err
 func (r EverythingRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Everything", id, version)
 }
+
+// decodeEverythingRecord decodes a stored payload; stored data is read tolerantly.
 func decodeEverythingRecord(item kind.Item) (EverythingRecord, error) {
 	v, err := DecodeEverything(item.Payload, false)
 	if err != nil {

@@ -41,29 +41,39 @@ func LicenseType() kind.Type {
 		Form:        LicenseForm,
 		Fingerprint: "eaffda71b0af75cfaac93b7541628786",
 		Schema:      schemaLicense,
-		Defaults: func() any {
-			return DefaultLicense()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeLicense(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(input.License)
-			if !ok {
-				return nil, fmt.Errorf("encode License: got %T, want input.License", v)
-			}
-			return EncodeLicense(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(input.License)
-			if !ok {
-				return fmt.Errorf("validate License: got %T, want input.License", v)
-			}
-			return ValidateLicense(s)
-		},
+		Defaults:    defaultAnyLicense,
+		Decode:      decodeAnyLicense,
+		Encode:      encodeAnyLicense,
+		Validate:    validateAnyLicense,
 	}
+}
+
+// defaultAnyLicense and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyLicense() any {
+	return DefaultLicense()
+}
+
+func decodeAnyLicense(data []byte, strict bool) (any, error) {
+	v, err := DecodeLicense(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyLicense(v any) ([]byte, error) {
+	s, ok := v.(input.License)
+	if !ok {
+		return nil, fmt.Errorf("encode License: got %T, want input.License", v)
+	}
+	return EncodeLicense(s), nil
+}
+
+func validateAnyLicense(v any) error {
+	s, ok := v.(input.License)
+	if !ok {
+		return fmt.Errorf("validate License: got %T, want input.License", v)
+	}
+	return ValidateLicense(s)
 }

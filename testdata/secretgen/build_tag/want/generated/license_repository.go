@@ -75,6 +75,8 @@ func (r LicenseRepository) List(ctx context.Context) ([]LicenseRecord, error) {
 func (r LicenseRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "License", id, version)
 }
+
+// decodeLicenseRecord decodes a stored payload; stored data is read tolerantly.
 func decodeLicenseRecord(item kind.Item) (LicenseRecord, error) {
 	v, err := DecodeLicense(item.Payload, false)
 	if err != nil {

@@ -46,29 +46,39 @@ func HookType() kind.Type {
 		Form:        HookForm,
 		Fingerprint: "9b0ac1ad8180f89b668f1a0cf2f8fd71",
 		Schema:      schemaHook,
-		Defaults: func() any {
-			return DefaultHook()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeHook(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(types.Webhook)
-			if !ok {
-				return nil, fmt.Errorf("encode Hook: got %T, want types.Webhook", v)
-			}
-			return EncodeHook(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(types.Webhook)
-			if !ok {
-				return fmt.Errorf("validate Hook: got %T, want types.Webhook", v)
-			}
-			return ValidateHook(s)
-		},
+		Defaults:    defaultAnyHook,
+		Decode:      decodeAnyHook,
+		Encode:      encodeAnyHook,
+		Validate:    validateAnyHook,
 	}
+}
+
+// defaultAnyHook and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyHook() any {
+	return DefaultHook()
+}
+
+func decodeAnyHook(data []byte, strict bool) (any, error) {
+	v, err := DecodeHook(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyHook(v any) ([]byte, error) {
+	s, ok := v.(types.Webhook)
+	if !ok {
+		return nil, fmt.Errorf("encode Hook: got %T, want types.Webhook", v)
+	}
+	return EncodeHook(s), nil
+}
+
+func validateAnyHook(v any) error {
+	s, ok := v.(types.Webhook)
+	if !ok {
+		return fmt.Errorf("validate Hook: got %T, want types.Webhook", v)
+	}
+	return ValidateHook(s)
 }

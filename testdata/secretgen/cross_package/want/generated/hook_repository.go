@@ -75,6 +75,8 @@ func (r HookRepository) List(ctx context.Context) ([]HookRecord, error) {
 func (r HookRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Hook", id, version)
 }
+
+// decodeHookRecord decodes a stored payload; stored data is read tolerantly.
 func decodeHookRecord(item kind.Item) (HookRecord, error) {
 	v, err := DecodeHook(item.Payload, false)
 	if err != nil {

@@ -61,29 +61,39 @@ func TokenType() kind.Type {
 		Form:        TokenForm,
 		Fingerprint: "676d61b867c1addf29a483fe3972e37b",
 		Schema:      schemaToken,
-		Defaults: func() any {
-			return DefaultToken()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeToken(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(input.Token)
-			if !ok {
-				return nil, fmt.Errorf("encode Token: got %T, want input.Token", v)
-			}
-			return EncodeToken(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(input.Token)
-			if !ok {
-				return fmt.Errorf("validate Token: got %T, want input.Token", v)
-			}
-			return ValidateToken(s)
-		},
+		Defaults:    defaultAnyToken,
+		Decode:      decodeAnyToken,
+		Encode:      encodeAnyToken,
+		Validate:    validateAnyToken,
 	}
+}
+
+// defaultAnyToken and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyToken() any {
+	return DefaultToken()
+}
+
+func decodeAnyToken(data []byte, strict bool) (any, error) {
+	v, err := DecodeToken(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyToken(v any) ([]byte, error) {
+	s, ok := v.(input.Token)
+	if !ok {
+		return nil, fmt.Errorf("encode Token: got %T, want input.Token", v)
+	}
+	return EncodeToken(s), nil
+}
+
+func validateAnyToken(v any) error {
+	s, ok := v.(input.Token)
+	if !ok {
+		return fmt.Errorf("validate Token: got %T, want input.Token", v)
+	}
+	return ValidateToken(s)
 }

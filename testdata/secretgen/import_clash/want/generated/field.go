@@ -45,29 +45,39 @@ func FieldType() kind.Type {
 		Form:        FieldForm,
 		Fingerprint: "fe68c9bd4bf9fbdd0b86e0db82483a39",
 		Schema:      schemaField,
-		Defaults: func() any {
-			return DefaultField()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeField(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(kind1.Field)
-			if !ok {
-				return nil, fmt.Errorf("encode Field: got %T, want kind.Field", v)
-			}
-			return EncodeField(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(kind1.Field)
-			if !ok {
-				return fmt.Errorf("validate Field: got %T, want kind.Field", v)
-			}
-			return ValidateField(s)
-		},
+		Defaults:    defaultAnyField,
+		Decode:      decodeAnyField,
+		Encode:      encodeAnyField,
+		Validate:    validateAnyField,
 	}
+}
+
+// defaultAnyField and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyField() any {
+	return DefaultField()
+}
+
+func decodeAnyField(data []byte, strict bool) (any, error) {
+	v, err := DecodeField(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyField(v any) ([]byte, error) {
+	s, ok := v.(kind1.Field)
+	if !ok {
+		return nil, fmt.Errorf("encode Field: got %T, want kind.Field", v)
+	}
+	return EncodeField(s), nil
+}
+
+func validateAnyField(v any) error {
+	s, ok := v.(kind1.Field)
+	if !ok {
+		return fmt.Errorf("validate Field: got %T, want kind.Field", v)
+	}
+	return ValidateField(s)
 }

@@ -75,6 +75,8 @@ func (r FieldRepository) List(ctx context.Context) ([]FieldRecord, error) {
 func (r FieldRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Field", id, version)
 }
+
+// decodeFieldRecord decodes a stored payload; stored data is read tolerantly.
 func decodeFieldRecord(item kind.Item) (FieldRecord, error) {
 	v, err := DecodeField(item.Payload, false)
 	if err != nil {

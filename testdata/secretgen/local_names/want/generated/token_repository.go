@@ -75,6 +75,8 @@ func (r TokenRepository) List(ctx context.Context) ([]TokenRecord, error) {
 func (r TokenRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Token", id, version)
 }
+
+// decodeTokenRecord decodes a stored payload; stored data is read tolerantly.
 func decodeTokenRecord(item kind.Item) (TokenRecord, error) {
 	v, err := DecodeToken(item.Payload, false)
 	if err != nil {

@@ -33,29 +33,39 @@ func MarkerType() kind.Type {
 		Form:        MarkerForm,
 		Fingerprint: "03b113c5d3204c2e7ab520ff5778322b",
 		Schema:      schemaMarker,
-		Defaults: func() any {
-			return DefaultMarker()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeMarker(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(input.Marker)
-			if !ok {
-				return nil, fmt.Errorf("encode Marker: got %T, want input.Marker", v)
-			}
-			return EncodeMarker(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(input.Marker)
-			if !ok {
-				return fmt.Errorf("validate Marker: got %T, want input.Marker", v)
-			}
-			return ValidateMarker(s)
-		},
+		Defaults:    defaultAnyMarker,
+		Decode:      decodeAnyMarker,
+		Encode:      encodeAnyMarker,
+		Validate:    validateAnyMarker,
 	}
+}
+
+// defaultAnyMarker and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyMarker() any {
+	return DefaultMarker()
+}
+
+func decodeAnyMarker(data []byte, strict bool) (any, error) {
+	v, err := DecodeMarker(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyMarker(v any) ([]byte, error) {
+	s, ok := v.(input.Marker)
+	if !ok {
+		return nil, fmt.Errorf("encode Marker: got %T, want input.Marker", v)
+	}
+	return EncodeMarker(s), nil
+}
+
+func validateAnyMarker(v any) error {
+	s, ok := v.(input.Marker)
+	if !ok {
+		return fmt.Errorf("validate Marker: got %T, want input.Marker", v)
+	}
+	return ValidateMarker(s)
 }

@@ -75,6 +75,8 @@ func (r MarkerRepository) List(ctx context.Context) ([]MarkerRecord, error) {
 func (r MarkerRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Marker", id, version)
 }
+
+// decodeMarkerRecord decodes a stored payload; stored data is read tolerantly.
 func decodeMarkerRecord(item kind.Item) (MarkerRecord, error) {
 	v, err := DecodeMarker(item.Payload, false)
 	if err != nil {

@@ -41,29 +41,39 @@ func CertType() kind.Type {
 		Form:        CertForm,
 		Fingerprint: "8a8af8f8e049d25b02f6718ce9919127",
 		Schema:      schemaCert,
-		Defaults: func() any {
-			return DefaultCert()
-		},
-		Decode: func(data []byte, strict bool) (any, error) {
-			v, err := DecodeCert(data, strict)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
-		},
-		Encode: func(v any) ([]byte, error) {
-			s, ok := v.(input.Cert)
-			if !ok {
-				return nil, fmt.Errorf("encode Cert: got %T, want input.Cert", v)
-			}
-			return EncodeCert(s), nil
-		},
-		Validate: func(v any) error {
-			s, ok := v.(input.Cert)
-			if !ok {
-				return fmt.Errorf("validate Cert: got %T, want input.Cert", v)
-			}
-			return ValidateCert(s)
-		},
+		Defaults:    defaultAnyCert,
+		Decode:      decodeAnyCert,
+		Encode:      encodeAnyCert,
+		Validate:    validateAnyCert,
 	}
+}
+
+// defaultAnyCert and the three functions below adapt the typed functions
+// of the type to the signatures of kind.Type.
+func defaultAnyCert() any {
+	return DefaultCert()
+}
+
+func decodeAnyCert(data []byte, strict bool) (any, error) {
+	v, err := DecodeCert(data, strict)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func encodeAnyCert(v any) ([]byte, error) {
+	s, ok := v.(input.Cert)
+	if !ok {
+		return nil, fmt.Errorf("encode Cert: got %T, want input.Cert", v)
+	}
+	return EncodeCert(s), nil
+}
+
+func validateAnyCert(v any) error {
+	s, ok := v.(input.Cert)
+	if !ok {
+		return fmt.Errorf("validate Cert: got %T, want input.Cert", v)
+	}
+	return ValidateCert(s)
 }

@@ -75,6 +75,8 @@ func (r CertRepository) List(ctx context.Context) ([]CertRecord, error) {
 func (r CertRepository) Delete(ctx context.Context, id string, version int64) error {
 	return r.store.Delete(ctx, "Cert", id, version)
 }
+
+// decodeCertRecord decodes a stored payload; stored data is read tolerantly.
 func decodeCertRecord(item kind.Item) (CertRecord, error) {
 	v, err := DecodeCert(item.Payload, false)
 	if err != nil {
