@@ -14,7 +14,8 @@ import (
 )
 
 // The type package before and after a change: Mailbox gains a field and
-// renames Server to Host with formerKeys; Bridge retypes Port.
+// renames Server to Host with formerKeys; Bridge retypes Port; Pager is
+// removed.
 const (
 	typesV1 = `package acct
 
@@ -23,9 +24,16 @@ import "github.com/secretgen/secretgen/enum"
 var (
 	_ = enum.Variant[Credentials, Mailbox]()
 	_ = enum.Variant[Credentials, Bridge]()
+	_ = enum.Variant[Credentials, Pager]()
 )
 
 type Credentials interface{ Credentials() bool }
+
+type Pager struct {
+	Token string ` + "`style:\"secret\"`" + `
+}
+
+func (Pager) Credentials() bool { return true }
 
 type Mailbox struct {
 	Name     string ` + "`validate:\"required\"`" + `
@@ -103,7 +111,11 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	json.NewEncoder(os.Stdout).Encode([]string{m.ID, b.ID})
+	p, err := repos.Pager.Create(ctx, acct.Pager{Token: "tok-5678"})
+	if err != nil {
+		panic(err)
+	}
+	json.NewEncoder(os.Stdout).Encode([]string{m.ID, b.ID, p.ID})
 }
 `
 
@@ -133,6 +145,8 @@ type report struct {
 	AfterUpdate    any
 	Versions       int
 	KeptRaw        string
+	PagerKnown     bool
+	PagerRaw       string
 }
 
 func main() {
@@ -144,7 +158,7 @@ func main() {
 	st, err := store.Open(ctx, store.Config{DSN: os.Args[1], Keyring: kr})
 	must(err)
 	repos := generated.NewRepositories(st)
-	mailboxID, bridgeID := os.Args[3], os.Args[4]
+	mailboxID, bridgeID, pagerID := os.Args[3], os.Args[4], os.Args[5]
 	var r report
 
 	m, err := repos.Mailbox.Get(ctx, mailboxID)
@@ -181,6 +195,11 @@ func main() {
 	must(err)
 	r.KeptRaw = string(kept.Payload)
 
+	_, r.PagerKnown = generated.Registry().Lookup("Pager")
+	pager, err := st.Get(ctx, "Pager", pagerID)
+	must(err)
+	r.PagerRaw = string(pager.Payload)
+
 	json.NewEncoder(os.Stdout).Encode(r)
 }
 
@@ -195,8 +214,9 @@ func must(err error) {
 // changes the type, and reads them back: an added field reads as its zero
 // value, a renamed field reads the value stored under its former key, and
 // a retyped field fails with an error naming the field and why, while the
-// raw version stays in the store and the migrate helper converts it. The
-// breaking check, run between the two versions, names each change.
+// raw version stays in the store and the migrate helper converts it; the
+// secrets of a removed type stay stored as they were. The breaking check,
+// run between the two versions, names each change.
 func TestStoredSecretsOutliveAChangeOfTheirType(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds programs in a temporary module")
@@ -222,7 +242,7 @@ func outliveAChange(t *testing.T, db string) {
 	m.git("commit", "-qm", "v1")
 	m.write("app/main.go", storeV1)
 	var ids []string
-	if err := json.Unmarshal(m.run(db, key), &ids); err != nil || len(ids) != 2 {
+	if err := json.Unmarshal(m.run(db, key), &ids); err != nil || len(ids) != 3 {
 		t.Fatalf("store program printed ids %v: %v", ids, err)
 	}
 
@@ -236,6 +256,8 @@ func outliveAChange(t *testing.T, db string) {
 		Raw, KeptRaw           string
 		Migrated, AfterUpdate  map[string]string
 		Versions               int
+		PagerKnown             bool
+		PagerRaw               string
 	}
 	if err := json.Unmarshal(m.run(append([]string{db, key}, ids...)...), &got); err != nil {
 		t.Fatal(err)
@@ -262,6 +284,10 @@ func outliveAChange(t *testing.T, db string) {
 	}
 	if got.Versions != 2 || got.KeptRaw != got.Raw {
 		t.Errorf("history holds %d versions, version 1 = %s; want 2 with the raw version kept", got.Versions, got.KeptRaw)
+	}
+
+	if got.PagerKnown || got.PagerRaw != `{"Token":"tok-5678"}` {
+		t.Errorf("removed type: registry knows Pager %v, stored payload %s; want unknown and kept", got.PagerKnown, got.PagerRaw)
 	}
 }
 
@@ -367,7 +393,8 @@ func (m *module) checkBreaking() {
 		"acct/acct.go:21:2: Bridge.Port: field retyped: integer (int) to string (string)",
 		`acct/acct.go:14:2: Mailbox.Host: json key renamed: from "Server"`,
 		"acct/acct.go:16:2: Mailbox.Folder: field added",
-		"2 breaking changes (stored data: 1, API clients: 1)",
+		"HEAD:generated/schemas/Pager.schema.json: Pager: type removed: secrets stored as Pager no longer find their type (breaks stored data)",
+		"3 breaking changes (stored data: 2, API clients: 1)",
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			m.t.Errorf("report lacks %q:\n%s", want, &stdout)
