@@ -138,7 +138,7 @@ func lastPart(msg string) string {
 
 func packageError(p *packages.Package, e packages.Error) diag.Diagnostic {
 	pos := parsePos(e.Pos)
-	msg := e.Msg
+	msg := strings.ReplaceAll(e.Msg, "\n\t", "; ") // one line per diagnostic
 	if pos.Filename == "" {
 		msg = fmt.Sprintf("package %s: %s", p.PkgPath, msg)
 		if len(p.GoFiles) > 0 {
