@@ -21,7 +21,7 @@ func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
 		changes = append(changes, change(k, typ, n.Key, detail))
 	}
 
-	retyped := retyped(o, n)
+	retyped := !storedAlike(o, n)
 	if retyped {
 		add(FieldRetyped, fmt.Sprintf("%s to %s: stored values no longer decode", typeOf(o), typeOf(n)))
 	}
@@ -29,13 +29,8 @@ func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
 	if k, detail, ok := compareStyle(o, n); ok {
 		add(k, detail)
 	}
-
-	od, nd := keyword(o.Keywords, roleDefault), keyword(n.Keywords, roleDefault)
-	// A retyped default is spelled anew (587 becomes "587"); only a
-	// different text is a different default.
-	sameText := retyped && unquote(od) == unquote(nd)
-	if canon(od) != canon(nd) && !sameText {
-		add(DefaultChanged, fmt.Sprintf("from %s to %s: %s", show(od), show(nd), defaultDetail))
+	if detail, ok := compareDefault(o, n, retyped); ok {
+		add(DefaultChanged, detail)
 	}
 
 	tightened, loosened := compareValidation(o, n, oldReq, newReq, retyped)
@@ -52,16 +47,27 @@ func compareField(typ string, o, n Property, oldReq, newReq bool) []Change {
 	return changes
 }
 
-// retyped reports whether a field's values are stored differently: its
-// JSON kind changed, or its Go type when both are basic ones, since int8
-// and int64 store the same JSON kind but not the same values. A named Go
-// type (secret.Port) says nothing beyond its kind.
-func retyped(o, n Property) bool {
+// storedAlike reports whether two versions of a field store their values
+// alike: the same JSON kind, and the same Go type when both are basic
+// ones, since int8 and int64 store the same JSON kind but not the same
+// values. A named Go type (secret.Port) says nothing beyond its kind.
+func storedAlike(o, n Property) bool {
 	if kindOf(o) != kindOf(n) {
-		return true
+		return false
 	}
 	ob, nb := basicType(o), basicType(n)
-	return ob != "" && nb != "" && ob != nb
+	return ob == "" || nb == "" || ob == nb
+}
+
+// compareDefault describes a changed default. A retyped default is
+// spelled anew (587 becomes "587"); only a different text is a different
+// default then.
+func compareDefault(o, n Property, retyped bool) (string, bool) {
+	od, nd := keyword(o.Keywords, roleDefault), keyword(n.Keywords, roleDefault)
+	if canon(od) == canon(nd) || retyped && unquote(od) == unquote(nd) {
+		return "", false
+	}
+	return fmt.Sprintf("from %s to %s: %s", show(od), show(nd), defaultDetail), true
 }
 
 // typeOf describes a field's stored type for the report, e.g.
