@@ -1,0 +1,6 @@
+// Package input has a struct but no enum.Variant declaration.
+package input
+
+type Token struct {
+	Value string
+}
