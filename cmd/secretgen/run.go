@@ -26,8 +26,9 @@ flags:
   -docs file  Markdown catalogue (default <module root>/docs/secret-types.md)
   -tags list  comma-separated build tags`
 
-// command is one subcommand; adding one is adding an entry to commands.
-type command func(c *cli, cfg gen.Config, patterns []string) int
+// command is one subcommand, given the arguments after its name; adding
+// one is adding an entry to commands.
+type command func(c *cli, args []string) int
 
 var commands = map[string]command{
 	"generate": (*cli).generate,
@@ -56,16 +57,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return c.usageError(fmt.Sprintf("unknown command %q", args[0]))
 	}
 
-	cfg, patterns, ok := c.parse(args[0], args[1:])
-	if !ok {
-		return 2
-	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return c.fail(err)
 	}
 	c.wd = wd
-	return cmd(c, cfg, patterns)
+	return cmd(c, args[1:])
 }
 
 func (c *cli) parse(name string, args []string) (gen.Config, []string, bool) {
@@ -94,7 +91,11 @@ func (c *cli) parse(name string, args []string) (gen.Config, []string, bool) {
 	return cfg, fs.Args(), true
 }
 
-func (c *cli) generate(cfg gen.Config, patterns []string) int {
+func (c *cli) generate(args []string) int {
+	cfg, patterns, ok := c.parse("generate", args)
+	if !ok {
+		return 2
+	}
 	out, code := c.load(cfg, patterns)
 	if out == nil {
 		return code
@@ -112,7 +113,11 @@ func (c *cli) generate(cfg gen.Config, patterns []string) int {
 	return 0
 }
 
-func (c *cli) check(cfg gen.Config, patterns []string) int {
+func (c *cli) check(args []string) int {
+	cfg, patterns, ok := c.parse("check", args)
+	if !ok {
+		return 2
+	}
 	out, code := c.load(cfg, patterns)
 	if out == nil {
 		return code
