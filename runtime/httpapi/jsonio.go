@@ -104,7 +104,78 @@ func decodeStrict(body []byte, v any) error {
 		return badRequest("", "", "body: unexpected data after the JSON object at %s",
 			position(body, int64(len(body)-len(rest))))
 	}
+
+	if key, dup := duplicateKey(body); dup {
+		return badRequest(key, "duplicate", "key %q: given twice in one object", key)
+	}
 	return nil
+}
+
+// jsonFrame is an object or array being walked by duplicateKey.
+type jsonFrame struct {
+	object  bool
+	wantKey bool
+	path    string // the dotted path of the object's keys
+	keys    map[string]bool
+}
+
+// duplicateKey reports the dotted path of the first key that appears
+// twice in one object of a well-formed JSON document. encoding/json would
+// silently keep the last one.
+func duplicateKey(doc []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	var stack []*jsonFrame
+	var last string // the key whose value comes next
+
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+
+		var top *jsonFrame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if key, ok := tok.(string); ok && top != nil && top.wantKey {
+			last = joinKey(top.path, key)
+			if top.keys[key] {
+				return last, true
+			}
+			top.keys[key] = true
+			top.wantKey = false
+			continue
+		}
+
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &jsonFrame{object: true, wantKey: true, path: last, keys: map[string]bool{}})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &jsonFrame{path: last})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return "", false
+			}
+			top = stack[len(stack)-1]
+		}
+		if top == nil {
+			return "", false
+		}
+		if top.object {
+			top.wantKey = true
+		}
+		last = top.path
+	}
+}
+
+func joinKey(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
 }
 
 // decodeError explains a json error without quoting the input: the
