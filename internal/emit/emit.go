@@ -57,6 +57,10 @@ var perType = []struct {
 
 // Go returns the generated Go files of the variants, keyed by file name.
 // Files are rendered concurrently; formatting is most of the work.
+//
+// TODO: emit less Go per type (repository methods, form literal): gofmt
+// of the output keeps a whole run near 1.25x a bare packages.Load, the
+// limit docs/performance.md records.
 func Go(vs []model.Variant, opt Options) (map[string][]byte, error) {
 	fills := map[string]func(*jen.File){
 		"registry.go": func(f *jen.File) { registryFile(f, vs) },
