@@ -15,10 +15,10 @@ import (
 )
 
 // ReadJSON decodes the body of r, a JSON object of at most max bytes, into
-// v strictly: the content type must be application/json, and unknown keys,
-// wrong types, duplicate documents and trailing data are refused. Errors
-// are *StatusError values (400, 413 or 415) that name the key or the byte
-// offset at fault and never quote the input.
+// v strictly: the content type must be application/json, and bytes that
+// are not UTF-8, unknown keys, keys given twice, wrong types and trailing
+// data are refused. Errors are *StatusError values (400, 413 or 415) that
+// name the key or the line and column at fault and never quote a value.
 func ReadJSON(r *http.Request, max int64, v any) error {
 	if err := checkContentType(r); err != nil {
 		return err
