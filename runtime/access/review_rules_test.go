@@ -1,0 +1,141 @@
+package access_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/secretgen/secretgen/runtime/access"
+	"github.com/secretgen/secretgen/runtime/kind"
+)
+
+// jira creates a Jira secret owned by sub.
+func (w *world) jira(t *testing.T, sub access.Subject, name string) access.Secret {
+	t.Helper()
+	payload := `{"Name":"` + name + `","EMail":"a@example.com","Token":"token-of-` + name + `"}`
+	sec, err := w.svc.Create(w.ctx, sub, "Jira", []byte(payload), nil)
+	if err != nil {
+		t.Fatalf("create Jira %q: %v", name, err)
+	}
+	return sec
+}
+
+// ownersOf returns the owners of a secret as the first of readers who may
+// read it sees them; nil when none of them may.
+func (w *world) ownersOf(t *testing.T, id string, readers ...access.Subject) []string {
+	t.Helper()
+	for _, r := range readers {
+		sec, err := w.svc.Get(w.ctx, r, id)
+		if err != nil {
+			continue
+		}
+		var out []string
+		for _, u := range sec.Users {
+			if u.Role == access.Owner {
+				out = append(out, u.UserID)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// A secret always keeps at least one owner (DESIGN.md). An owner id that
+// names no user is no owner: once alice hands the secret to it, nobody
+// can read, share or delete the secret again.
+func TestReviewOwnershipNeverGoesToAnUnknownUser(t *testing.T) {
+	t.Skip("review finding H11-3: Transfer and SaveShares accept any user id as the new owner; route to the owner of runtime/access")
+
+	cases := []struct {
+		name   string
+		handOn func(w *world, id string) error
+	}{
+		{"transfer", func(w *world, id string) error {
+			return w.svc.Transfer(w.ctx, w.alice, id, "no-such-user")
+		}},
+		{"save shares", func(w *world, id string) error {
+			return w.svc.SaveShares(w.ctx, w.alice, id, []access.UserShare{{UserID: "no-such-user", Role: access.Owner}}, nil)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := sqliteWorld(t)
+			sec := w.jira(t, w.alice, "tracker")
+
+			err := c.handOn(w, sec.ID)
+			if err == nil {
+				t.Errorf("handing the secret to an unknown user succeeded")
+			}
+			if got := w.ownersOf(t, sec.ID, w.alice, w.bob, w.carol); !slices.Contains(got, w.alice.UserID) {
+				t.Errorf("after the refused hand-over alice is no longer owner; owners readable: %q", got)
+			}
+		})
+	}
+}
+
+// Updates carry the version they change; a stale one is a conflict, never
+// a silent overwrite (DESIGN.md). SaveShares has no version: an owner who
+// saves the share dialog loaded before another owner shared the secret
+// silently takes that share away.
+func TestReviewStaleShareDialogDoesNotDropANewShare(t *testing.T) {
+	t.Skip("review finding H11-4: SaveShares takes no version, so a stale dialog silently drops a share; route to the owner of runtime/access")
+
+	w := sqliteWorld(t)
+	sec := w.jira(t, w.alice, "tracker")
+	if err := w.svc.Share(w.ctx, w.alice, sec.ID, w.bob.UserID, access.Owner); err != nil {
+		t.Fatal(err)
+	}
+
+	// bob opens the dialog: alice and bob own it.
+	loaded, err := w.svc.Get(w.ctx, w.bob, sec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Meanwhile alice shares it with carol.
+	if err := w.svc.Share(w.ctx, w.alice, sec.ID, w.carol.UserID, access.Viewer); err != nil {
+		t.Fatal(err)
+	}
+
+	// bob saves the dialog as he loaded it, changing nothing.
+	err = w.svc.SaveShares(w.ctx, w.bob, sec.ID, loaded.Users, loaded.Groups)
+	if errors.Is(err, kind.ErrConflict) {
+		return // the stale save was detected
+	}
+	if err != nil {
+		t.Fatalf("save shares: %v", err)
+	}
+	if _, err := w.svc.Get(w.ctx, w.carol, sec.ID); err != nil {
+		t.Errorf("bob's save of a stale dialog dropped carol's share without a conflict: %v", err)
+	}
+}
+
+// Only a member of a group may add a secret to it (issue 4). Choosing the
+// secret that a group's systems use is a change of the group as much as
+// adding one: an owner who is not a member should not make the choice.
+func TestReviewOnlyGroupMembersChooseTheGroupDefault(t *testing.T) {
+	t.Skip("review finding H11-5: SetDefault lets an owner who is not a member of the group pick the group's default; route to the owner of runtime/access")
+
+	w := sqliteWorld(t)
+	w.join(t, w.alice, w.ops, w.system)
+	first := w.smtp(t, w.alice, "first", "pw-one", w.ops)
+	second := w.smtp(t, w.alice, "second", "pw-two", w.ops)
+	if err := w.svc.SetDefault(w.ctx, w.alice, w.ops, "SMTP", first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.Share(w.ctx, w.alice, second.ID, w.bob.UserID, access.Owner); err != nil {
+		t.Fatal(err)
+	}
+
+	err := w.svc.SetDefault(w.ctx, w.bob, w.ops, "SMTP", second.ID)
+	if !errors.Is(err, access.ErrForbidden) {
+		t.Errorf("bob, not in ops, set the default SMTP of ops: err %v, want ErrForbidden", err)
+	}
+	got, err := w.svc.Match(w.ctx, w.alice, access.MatchQuery{Type: "SMTP", Group: w.ops, Expect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != first.ID {
+		t.Errorf("ops now uses %q, want alice's choice %q", got.Name, first.Name)
+	}
+}
