@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -331,9 +332,14 @@ func clientAddr(r *http.Request) string {
 }
 
 // localPath returns next when it is a path on this site, else "/", so a
-// login link cannot send the browser elsewhere.
+// login link cannot send the browser elsewhere. Browsers read a backslash
+// as a slash and drop tabs and line breaks, so "/\\host" and "/\t/host"
+// would lead off the site: url.Parse refuses control characters, and a
+// backslash is refused anywhere.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(next, "/") ||
+		strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
 		return "/"
 	}
 	return next

@@ -93,10 +93,12 @@ func (s *server) share(w http.ResponseWriter, r *http.Request, v visitor) {
 	http.Redirect(w, r, "/secrets/"+id+"?notice=shared", http.StatusSeeOther)
 }
 
-// errNoSuchUser is a share with a user name the directory does not know.
-type errNoSuchUser struct{ name string }
+// shareFormError is a mistake in a sent share dialog that its sender can
+// fix: a user name the directory does not know, a role that is none of
+// the three, a user listed twice.
+type shareFormError struct{ msg string }
 
-func (e errNoSuchUser) Error() string { return fmt.Sprintf("there is no user named %q", e.name) }
+func (e shareFormError) Error() string { return e.msg }
 
 func (s *server) sharedUsers(r *http.Request) ([]access.UserShare, error) {
 	var users []access.UserShare
@@ -109,25 +111,41 @@ func (s *server) sharedUsers(r *http.Request) ([]access.UserShare, error) {
 	}
 
 	name := strings.TrimSpace(r.PostFormValue("new_user"))
-	if name == "" {
-		return users, nil
+	if name != "" {
+		user, err := s.dir.UserByName(r.Context(), name)
+		if errors.Is(err, kind.ErrNotFound) {
+			return nil, shareFormError{fmt.Sprintf("there is no user named %q", name)}
+		}
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, access.UserShare{UserID: user.ID, Role: access.Role(r.PostFormValue("new_role"))})
 	}
-	user, err := s.dir.UserByName(r.Context(), name)
-	if errors.Is(err, kind.ErrNotFound) {
-		return nil, errNoSuchUser{name}
+	return users, checkSharedUsers(users)
+}
+
+// checkSharedUsers refuses a role that is none of the three and a user
+// listed twice, before the access layer sees them.
+func checkSharedUsers(users []access.UserShare) error {
+	seen := map[string]bool{}
+	for _, u := range users {
+		if !u.Role.Valid() {
+			return shareFormError{fmt.Sprintf("role %q is not one of %s, %s and %s",
+				u.Role, access.Owner, access.Editor, access.Viewer)}
+		}
+		if seen[u.UserID] {
+			return shareFormError{"a user is listed twice; give each user one role"}
+		}
+		seen[u.UserID] = true
 	}
-	if err != nil {
-		return nil, err
-	}
-	role := access.Role(r.PostFormValue("new_role"))
-	return append(users, access.UserShare{UserID: user.ID, Role: role}), nil
+	return nil
 }
 
 // shareFailed shows the secret again with the reason in the dialog when
 // the reason is the visitor's to fix; anything else is an error page.
 func (s *server) shareFailed(w http.ResponseWriter, r *http.Request, v visitor, id string, err error) {
-	var nouser errNoSuchUser
-	if !errors.As(err, &nouser) && !errors.Is(err, access.ErrForbidden) && !isInvalid(err) {
+	var mistake shareFormError
+	if !errors.As(err, &mistake) && !errors.Is(err, access.ErrForbidden) && !isInvalid(err) {
 		s.fail(w, r, err)
 		return
 	}

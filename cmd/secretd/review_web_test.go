@@ -1,0 +1,86 @@
+package main
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Browsers drop tabs and line breaks from a URL before they resolve it,
+// so "/\t/evil.example" in a Location header leads to //evil.example.
+func TestLoginNextWithControlCharactersStaysOnTheSite(t *testing.T) {
+	d := startTestDaemon(t, serverOptions{})
+	for _, next := range []string{"/\t/evil.example/", "/\n/evil.example/", "/\r/evil.example/", "\t//evil.example/", "/\x00/evil.example/"} {
+		c := d.client()
+		token := c.csrf("/login")
+		form := url.Values{"csrf": {token}, "name": {"admin"}, "password": {adminPassword}, "next": {next}}
+		status, location := c.rawPost("/login", form)
+
+		if status != http.StatusSeeOther || location != "/" {
+			t.Errorf("next=%q: status %d, Location %q, want 303 to \"/\"", next, status, location)
+		}
+	}
+}
+
+// rawPost sends a form with the client's cookies and returns the status
+// and the Location header as sent, which http.Client would refuse to
+// parse when it holds control characters.
+func (c *client) rawPost(path string, form url.Values) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, ck := range c.http.Jar.Cookies(req.URL) {
+		req.AddCookie(ck)
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("Location")
+}
+
+// The share dialog is a form anyone can rewrite: a role that is not one of
+// owner, editor and viewer, or a user listed twice, is the sender's
+// mistake, answered with a message, never a 500, and changes nothing.
+func TestShareDialogWithABadRoleSaysWhatIsWrong(t *testing.T) {
+	d := startTestDaemon(t, serverOptions{})
+	d.user("bob")
+	c := d.client()
+	c.login("admin", adminPassword)
+	res := c.post("/new/SMTP", smtpForm(c.csrf("/new/SMTP"), "office", "587"))
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("create: status %d", res.status)
+	}
+	page, _, _ := strings.Cut(res.location, "?")
+	admin := d.subject("admin").UserID
+
+	tests := []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"unknown role of the new user", url.Values{"user": {admin}, "role:" + admin: {"owner"}, "new_user": {"bob"}, "new_role": {"admin"}}, `"admin" is not one of`},
+		{"no role for the new user", url.Values{"user": {admin}, "role:" + admin: {"owner"}, "new_user": {"bob"}}, `"" is not one of`},
+		{"unknown role of a listed user", url.Values{"user": {admin}, "role:" + admin: {"root"}}, `"root" is not one of`},
+		{"new user already listed", url.Values{"user": {admin}, "role:" + admin: {"owner"}, "new_user": {"admin"}, "new_role": {"viewer"}}, "listed twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.form.Set("csrf", c.csrf(page))
+			res := c.post(page+"/share", tt.form)
+
+			if res.status != http.StatusUnprocessableEntity {
+				t.Errorf("status %d, want 422", res.status)
+			}
+			if !strings.Contains(html.UnescapeString(res.body), tt.want) {
+				t.Errorf("the page does not say %s:\n%s", tt.want, res.body)
+			}
+			if got := d.mine("bob"); len(got) != 0 {
+				t.Errorf("bob's secrets: %q, want none", got)
+			}
+		})
+	}
+}
