@@ -46,8 +46,8 @@ var benchType = kind.Type{
 	Validate: func(any) error { return nil },
 }
 
-// BenchmarkLookups measures Match and GroupSecrets on 100,000 stored
-// secrets, 1,000 of them in the group, and reports p50 per operation and
+// BenchmarkLookups measures Match, GroupSecrets and GroupSecretRefs on
+// 100,000 stored secrets, 1,000 of them in the group, and reports p50 per operation and
 // how many times faster than the naive scan that decrypts every secret.
 //
 //	go test -run '^$' -bench Lookups -benchtime 200x ./runtime/access/
@@ -73,6 +73,15 @@ func BenchmarkLookups(b *testing.B) {
 			got, err := svc.GroupSecrets(ctx, sub, group, benchType.Name)
 			if err == nil && len(got) != benchSecrets/benchGroups {
 				err = fmt.Errorf("GroupSecrets = %d secrets, want %d", len(got), benchSecrets/benchGroups)
+			}
+			return err
+		})
+	})
+	b.Run("GroupSecretRefs", func(b *testing.B) {
+		measure(b, scan, func() error {
+			got, err := svc.GroupSecretRefs(ctx, sub, group, benchType.Name)
+			if err == nil && len(got) != benchSecrets/benchGroups {
+				err = fmt.Errorf("GroupSecretRefs = %d secrets, want %d", len(got), benchSecrets/benchGroups)
 			}
 			return err
 		})

@@ -201,7 +201,7 @@ func (s *Service) read(ctx context.Context, sub Subject, id string, reveal bool)
 	if err != nil {
 		return Secret{}, err
 	}
-	a, err := s.aclOf(ctx, s.store.DB(), id, false)
+	a, sealed, err := s.readSecret(ctx, id)
 	if err != nil {
 		return Secret{}, err
 	}
@@ -217,7 +217,7 @@ func (s *Service) read(ctx context.Context, sub Subject, id string, reveal bool)
 	if err != nil {
 		return Secret{}, err
 	}
-	item, err := s.store.Get(ctx, a.typ, id)
+	item, err := s.store.Open(sealed)
 	if err != nil {
 		return Secret{}, err
 	}

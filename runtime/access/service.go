@@ -41,6 +41,7 @@ type Service struct {
 	groupID    func(ctx context.Context, name string) (string, error)
 	log        *slog.Logger
 	postgres   bool
+	reads      reads
 	bus        bus
 }
 
@@ -67,6 +68,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("access: create tables: %w", err)
+	}
+	if err := s.prepare(ctx); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

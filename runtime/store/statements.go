@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/uptrace/bun"
 )
@@ -16,6 +17,9 @@ import (
 type statements struct {
 	live   *sql.Stmt // one live secret by id, any type when $2 is ''
 	insert *sql.Stmt // a new secret
+
+	mu    sync.Mutex
+	extra []*sql.Stmt // prepared by other layers through Store.Prepare
 }
 
 const liveQuery = `SELECT id, type, version, created_at, updated_at, format, key_version, wrapped_key, nonce, ciphertext
@@ -43,8 +47,10 @@ func (s *Store) placeholders(query string) string {
 	return strings.ReplaceAll(query, "$", "?")
 }
 
-func (st statements) close() {
-	for _, stmt := range []*sql.Stmt{st.live, st.insert} {
+func (st *statements) close() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, stmt := range append([]*sql.Stmt{st.live, st.insert}, st.extra...) {
 		if stmt != nil {
 			stmt.Close()
 		}

@@ -193,6 +193,7 @@ func sqliteURI(dsn string) (path, uri string, err error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "cache_size(-32768)")
 	q.Set("_txlock", "immediate")
 	q.Set("_time_format", "sqlite") // as bun writes times: sortable text
 	return path, "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode(), nil

@@ -1,0 +1,140 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/secretgen/secretgen/runtime/kind"
+	"github.com/secretgen/secretgen/runtime/store"
+)
+
+// reads are the access layer's hot queries, prepared once through the
+// store: reading a secret for a user, and a group's secrets for a system,
+// each one statement that joins acl_shares and secrets.
+type reads struct {
+	secret *sql.Stmt // a live secret and its shares, one row per share
+	group  *sql.Stmt // the live secrets of a group, of one type or all
+	refs   *sql.Stmt // as group, metadata only
+}
+
+const secretQuery = `SELECT ` + store.Columns + `,
+ COALESCE(sh.principal_kind, ''), COALESCE(sh.principal_id, ''), COALESCE(sh.role, '')
+FROM secrets AS sec LEFT JOIN acl_shares AS sh ON sh.secret_id = sec.id
+WHERE sec.id = $1 AND sec.deleted_at IS NULL
+ORDER BY sh.principal_kind, sh.principal_id`
+
+// groupFrom selects a group's live secrets through the covering index of
+// acl_shares ($1 the group, $2 the type or empty), then each secret by id.
+const groupFrom = ` FROM acl_shares AS sh JOIN secrets AS sec ON sec.id = sh.secret_id
+WHERE sh.principal_kind = 'group' AND sh.principal_id = $1 AND ($2 = '' OR sh.type = $2)
+ AND sec.deleted_at IS NULL`
+
+const groupQuery = `SELECT ` + store.Columns + groupFrom
+
+const refsQuery = `SELECT sec.id, sec.type, sec.version, sec.created_at, sec.updated_at` + groupFrom +
+	` ORDER BY sec.id`
+
+func (s *Service) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&s.reads.secret, secretQuery},
+		{&s.reads.group, groupQuery},
+		{&s.reads.refs, refsQuery},
+	} {
+		stmt, err := s.store.Prepare(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("access: %w", err)
+		}
+		*p.stmt = stmt
+	}
+	return nil
+}
+
+// readSecret reads a live secret and its shares in one statement. The
+// secret stays sealed until the caller knows the reader may see it.
+func (s *Service) readSecret(ctx context.Context, id string) (*acl, *store.Sealed, error) {
+	rows, err := s.reads.secret.QueryContext(ctx, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("access: read secret %q: %w", id, err)
+	}
+	defer rows.Close()
+
+	var a *acl
+	row := &store.Sealed{}
+	var share shareRow
+	dest := append(row.Dest(), &share.Kind, &share.Principal, &share.Role)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, fmt.Errorf("access: read secret %q: %w", id, err)
+		}
+		if a == nil {
+			m := row.Meta()
+			a = &acl{id: m.ID, typ: m.Type, version: m.Version}
+		}
+		if share.Kind != "" {
+			a.add(share)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("access: read secret %q: %w", id, err)
+	}
+	if a == nil {
+		return nil, nil, fmt.Errorf("access: secret %q: %w", id, kind.ErrNotFound)
+	}
+	return a, row, nil
+}
+
+// groupItems reads and decrypts the live secrets attached to a group, of
+// type typ or of every type when typ is "", in one statement.
+func (s *Service) groupItems(ctx context.Context, groupID, typ string) ([]kind.Item, error) {
+	rows, err := s.reads.group.QueryContext(ctx, groupID, typ)
+	if err != nil {
+		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+	}
+	defer rows.Close()
+
+	var items []kind.Item
+	var row store.Sealed
+	dest := row.Dest()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+		}
+		item, err := s.store.Open(&row)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, item)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+	}
+	return items, nil
+}
+
+// groupRefs reads the metadata of the live secrets attached to a group,
+// sorted by id, without decrypting any.
+func (s *Service) groupRefs(ctx context.Context, groupID, typ string) ([]kind.Meta, error) {
+	rows, err := s.reads.refs.QueryContext(ctx, groupID, typ)
+	if err != nil {
+		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+	}
+	defer rows.Close()
+
+	var metas []kind.Meta
+	for rows.Next() {
+		var m kind.Meta
+		if err := rows.Scan(&m.ID, &m.Type, &m.Version, &m.CreatedAt, &m.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+		}
+		m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+		metas = append(metas, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+	}
+	return metas, nil
+}
