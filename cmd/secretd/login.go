@@ -42,7 +42,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		data.Message = fmt.Sprintf("Too many login attempts. Try again in %d seconds.", secs)
-		s.log.Warn("login rate-limited", "user", name, "addr", clientAddr(r))
+		s.log.Warn("login rate-limited", "user", nameKey(name), "addr", clientAddr(r))
 		s.render(w, r, http.StatusTooManyRequests, "login", visitor{}, data)
 		return
 	}
@@ -50,7 +50,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	user, err := s.dir.Authenticate(r.Context(), name, r.PostFormValue("password"))
 	if errors.Is(err, directory.ErrBadCredentials) {
 		data.Message = "Wrong user name or password."
-		s.log.Info("login refused", "user", name, "addr", clientAddr(r))
+		s.log.Info("login refused", "user", nameKey(name), "addr", clientAddr(r))
 		s.render(w, r, http.StatusUnauthorized, "login", visitor{}, data)
 		return
 	}

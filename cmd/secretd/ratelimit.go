@@ -96,5 +96,15 @@ func (l *loginLimiter) allow(name, addr string) (bool, time.Duration) {
 	if ok, wait := l.byAddr.allow(addr); !ok {
 		return false, wait
 	}
-	return l.byName.allow(name)
+	return l.byName.allow(nameKey(name))
+}
+
+// maxNameKey is one byte more than the longest user name the directory
+// accepts, so every longer name, which cannot log in anyway, shares one
+// bucket per prefix, and a flood of huge names holds little memory.
+const maxNameKey = 65
+
+// nameKey is the part of a login name that the limiter and the log keep.
+func nameKey(name string) string {
+	return name[:min(len(name), maxNameKey)]
 }

@@ -84,3 +84,20 @@ func TestShareDialogWithABadRoleSaysWhatIsWrong(t *testing.T) {
 		})
 	}
 }
+
+// Login names come from the form, up to its 64 KiB: the limiter keeps
+// only as much of each as a real user name can hold.
+func TestLoginLimiterKeepsShortKeysForHugeNames(t *testing.T) {
+	l := newLoginLimiter(newFakeClock().now)
+	for i := range 50 {
+		l.allow(strings.Repeat("x", maxForm-10)+itoa(i), addrN(i))
+	}
+
+	held := 0
+	for key := range l.byName.buckets {
+		held += len(key)
+	}
+	if held > 50*maxNameKey {
+		t.Errorf("the limiter holds %d bytes of names for 50 attempts, want at most %d", held, 50*maxNameKey)
+	}
+}
