@@ -37,6 +37,12 @@ func (d *Directory) CreateUser(ctx context.Context, name, password string) (User
 // theirs. An unknown name and a wrong password both return
 // ErrBadCredentials, after the same amount of hashing work.
 func (d *Directory) Authenticate(ctx context.Context, name, password string) (User, error) {
+	// Before the lookup, so that an overlong password is refused as fast
+	// for an unknown name as for a known one: the timing names no user.
+	if len(password) > maxPasswordLen {
+		return User{}, ErrBadCredentials
+	}
+
 	var row userRow
 	err := d.db.NewSelect().Model(&row).Where("name = ?", name).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -47,9 +53,6 @@ func (d *Directory) Authenticate(ctx context.Context, name, password string) (Us
 		return User{}, fmt.Errorf("directory: authenticate %q: %w", name, err)
 	}
 
-	if len(password) > maxPasswordLen {
-		return User{}, ErrBadCredentials
-	}
 	ok, err := verifyPassword(row.PasswordHash, password)
 	if err != nil {
 		return User{}, fmt.Errorf("directory: authenticate %q: %w", name, err)
