@@ -38,6 +38,27 @@ type PassphraseOptions struct {
 	Logger *slog.Logger
 }
 
+// Bounds of the Argon2id costs a keyring file may ask for. A damaged or
+// altered file must not make opening it take hours or all the memory
+// there is: the upper bounds are far above DefaultArgon2id.
+const (
+	maxArgon2idTime      = 64
+	maxArgon2idMemoryKiB = 4 << 20 // 4 GiB
+)
+
+// check says which cost is out of range, if any.
+func (p Argon2idParams) check() error {
+	switch {
+	case p.Threads == 0:
+		return errors.New("Argon2id threads p=0, want at least 1")
+	case p.Time == 0 || p.Time > maxArgon2idTime:
+		return fmt.Errorf("Argon2id time t=%d, want 1 to %d", p.Time, maxArgon2idTime)
+	case p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > maxArgon2idMemoryKiB:
+		return fmt.Errorf("Argon2id memory m=%d KiB, want %d to %d", p.MemoryKiB, 8*uint32(p.Threads), maxArgon2idMemoryKiB)
+	}
+	return nil
+}
+
 // FromPassphrase opens a keyring file sealed with a passphrase. The
 // passphrase is stretched with Argon2id into a key-encryption key; the salt
 // and the costs are stored in the file's first line, in clear, and bound
@@ -68,6 +89,9 @@ func createSealedFile(passphrase []byte, path, source string, opt PassphraseOpti
 	p := opt.Params
 	if p == (Argon2idParams{}) {
 		p = DefaultArgon2id
+	}
+	if err := p.check(); err != nil {
+		return nil, fmt.Errorf("keyring: %s: %w", source, err)
 	}
 	salt := make([]byte, 16)
 	rand.Read(salt)
@@ -126,8 +150,8 @@ func openSealedFile(passphrase, data []byte) (kek []byte, header string, keys ma
 	if err != nil || len(salt) < 8 {
 		return nil, "", nil, errors.New("line 1: salt is not base64 of at least 8 bytes")
 	}
-	if p.Time == 0 || p.MemoryKiB < 8*uint32(p.Threads) || p.Threads == 0 {
-		return nil, "", nil, errors.New("line 1: Argon2id costs out of range")
+	if err := p.check(); err != nil {
+		return nil, "", nil, fmt.Errorf("line 1: %w", err)
 	}
 
 	kek = argon2.IDKey(passphrase, salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
