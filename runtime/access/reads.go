@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/runtime/store"
@@ -18,7 +19,9 @@ type reads struct {
 	refs   *sql.Stmt // as group, metadata only
 }
 
-const secretQuery = `SELECT ` + store.Columns + `,
+// The queries select {columns}, which prepare replaces with
+// store.Columns.
+const secretQuery = `SELECT {columns},
  COALESCE(sh.principal_kind, ''), COALESCE(sh.principal_id, ''), COALESCE(sh.role, '')
 FROM secrets AS sec LEFT JOIN acl_shares AS sh ON sh.secret_id = sec.id
 WHERE sec.id = $1 AND sec.deleted_at IS NULL
@@ -30,10 +33,9 @@ const groupFrom = ` FROM acl_shares AS sh JOIN secrets AS sec ON sec.id = sh.sec
 WHERE sh.principal_kind = 'group' AND sh.principal_id = $1 AND ($2 = '' OR sh.type = $2)
  AND sec.deleted_at IS NULL`
 
-const groupQuery = `SELECT ` + store.Columns + groupFrom
+const groupQuery = `SELECT {columns}` + groupFrom
 
-const refsQuery = `SELECT sec.id, sec.type, sec.version, sec.created_at, sec.updated_at` + groupFrom +
-	` ORDER BY sec.id`
+const refsQuery = groupQuery + ` ORDER BY sec.id`
 
 func (s *Service) prepare(ctx context.Context) error {
 	for _, p := range []struct {
@@ -44,7 +46,8 @@ func (s *Service) prepare(ctx context.Context) error {
 		{&s.reads.group, groupQuery},
 		{&s.reads.refs, refsQuery},
 	} {
-		stmt, err := s.store.Prepare(ctx, p.query)
+		query := strings.ReplaceAll(p.query, "{columns}", s.store.Columns())
+		stmt, err := s.store.Prepare(ctx, query)
 		if err != nil {
 			return fmt.Errorf("access: %w", err)
 		}
@@ -125,13 +128,13 @@ func (s *Service) groupRefs(ctx context.Context, groupID, typ string) ([]kind.Me
 	defer rows.Close()
 
 	var metas []kind.Meta
+	var row store.Sealed
+	dest := row.Dest()
 	for rows.Next() {
-		var m kind.Meta
-		if err := rows.Scan(&m.ID, &m.Type, &m.Version, &m.CreatedAt, &m.UpdatedAt); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
 		}
-		m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
-		metas = append(metas, m)
+		metas = append(metas, row.Meta())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)

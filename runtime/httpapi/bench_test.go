@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 )
@@ -92,4 +94,89 @@ func get(client *http.Client, url string) error {
 		return &StatusError{Status: res.StatusCode, Detail: "unexpected status"}
 	}
 	return nil
+}
+
+// BenchmarkGetParallel is BenchmarkGet under concurrency, which is what a
+// server's rate means: in each iteration, the store's Get, an empty
+// exchange over loopback and a GET through the whole API each serve a
+// batch of reads from several goroutines at once, one way after the
+// other. It reports each rate as a fraction of the store's:
+//
+//	go test -run '^$' -bench BenchmarkGetParallel -benchtime 3s -count 5 ./runtime/httpapi/
+func BenchmarkGetParallel(b *testing.B) {
+	e := newEnv(b)
+	s := e.create("alice", `{"data":`+goodData+`}`)
+	ctx := context.Background()
+	empty := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer empty.Close()
+
+	workers := 4 * runtime.GOMAXPROCS(0)
+	ways := []struct {
+		name string
+		get  func() error
+	}{
+		{"store", func() error { _, err := e.store.Get(ctx, "Server", s.ID); return err }},
+		{"loopback", getter(pooled(empty, workers), empty.URL)},
+		{"http", getter(pooled(e.srv, workers), e.srv.URL+"/api/secrets/"+s.ID)},
+	}
+	spent := make([]time.Duration, len(ways))
+
+	const batch = 64
+	for b.Loop() {
+		for i, w := range ways {
+			took, err := inParallel(workers, batch, w.get)
+			if err != nil {
+				b.Fatalf("%s: %v", w.name, err)
+			}
+			spent[i] += took
+		}
+	}
+
+	for i, w := range ways {
+		b.ReportMetric(float64(spent[i].Nanoseconds())/float64(b.N*batch), w.name+"-ns/get")
+		if i > 0 {
+			b.ReportMetric(float64(spent[0])/float64(spent[i]), w.name+"/store-rate")
+		}
+	}
+}
+
+// inParallel runs get n times from workers goroutines and returns the
+// time all of them took and the first error.
+func inParallel(workers, n int, get func() error) (time.Duration, error) {
+	jobs := make(chan struct{}, n)
+	for range n {
+		jobs <- struct{}{}
+	}
+	close(jobs)
+	errs := make(chan error, workers)
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for range jobs {
+				if err := get(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+
+	close(errs)
+	return took, <-errs
+}
+
+// pooled returns a client of srv that keeps a connection per worker, so
+// that parallel reads reuse connections instead of dialling.
+func pooled(srv *httptest.Server, workers int) *http.Client {
+	t := srv.Client().Transport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = workers
+	return &http.Client{Transport: t}
+}
+
+func getter(client *http.Client, url string) func() error {
+	return func() error { return get(client, url) }
 }

@@ -46,6 +46,12 @@ const (
 // Config.KeepVersions is zero.
 const DefaultKeepVersions = 10
 
+// idleConns is how many idle connections the pool keeps. database/sql
+// keeps two by default, so under more concurrent requests than that it
+// closes and reopens connections all the time, and every new connection
+// prepares the store's statements again.
+const idleConns = 32
+
 // Config says where the store lives and how it seals payloads.
 type Config struct {
 	// DSN is a SQLite path or URI, or a postgres:// URL.
@@ -90,6 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	sqldb.SetMaxIdleConns(idleConns)
 	if err := s.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
