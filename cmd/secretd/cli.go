@@ -81,8 +81,13 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 		fs.PrintDefaults()
 	}
 
+	// Flags show their built-in defaults; the environment fills in after
+	// parsing, so usage never prints a value from it, a password or a DSN
+	// with one included.
+	fromEnv := map[string]string{}
 	str := func(p *string, name, env, fallback, help string) {
-		fs.StringVar(p, name, envOr(env, fallback), help+" ["+env+"]")
+		fs.StringVar(p, name, fallback, help+" ["+env+"]")
+		fromEnv[name] = env
 	}
 	str(&c.addr, "addr", "SECRETD_ADDR", "127.0.0.1:8080", "listen `address`")
 	str(&c.dataDir, "data", "SECRETD_DATA", "secretd-data",
@@ -105,6 +110,9 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
+	if err := setFromEnv(fs, fromEnv); err != nil {
+		return c, nil, err
+	}
 	if err := c.logLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", level)
 	}
@@ -114,11 +122,22 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	return c, fs.Args(), nil
 }
 
-func envOr(name, fallback string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
+// setFromEnv sets each flag of envs that the command line left out to
+// its environment variable, when that is set.
+func setFromEnv(fs *flag.FlagSet, envs map[string]string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+
+	for name, env := range envs {
+		v, ok := os.LookupEnv(env)
+		if !ok || given[name] {
+			continue
+		}
+		if err := fs.Set(name, v); err != nil {
+			return fmt.Errorf("environment variable %s: %w", env, err)
+		}
 	}
-	return fallback
+	return nil
 }
 
 func envDuration(name string, fallback time.Duration) time.Duration {

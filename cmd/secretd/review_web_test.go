@@ -101,3 +101,20 @@ func TestLoginLimiterKeepsShortKeysForHugeNames(t *testing.T) {
 		t.Errorf("the limiter holds %d bytes of names for 50 attempts, want at most %d", held, 50*maxNameKey)
 	}
 }
+
+// Flags read their defaults from the environment, and flag's usage text
+// prints every default: a password or a DSN with one must not be in it.
+func TestUsageShowsNoSecretFromTheEnvironment(t *testing.T) {
+	const canary = "CANARY-7f3a"
+	t.Setenv("SECRETD_ADMIN_PASSWORD", canary)
+	t.Setenv("SECRETD_DSN", "postgres://secretgen:"+canary+"@127.0.0.1:1/secretgen")
+
+	for _, args := range [][]string{{"-h"}, {"-no-such-flag"}} {
+		var stdout, stderr strings.Builder
+		run(args, &stdout, &stderr)
+
+		if strings.Contains(stdout.String()+stderr.String(), canary) {
+			t.Errorf("secretd %s prints the secret from the environment:\n%s%s", args[0], stdout.String(), stderr.String())
+		}
+	}
+}
