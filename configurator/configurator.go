@@ -5,6 +5,7 @@
 //	cfg := configurator.New(configurator.Options{
 //		DataDir:      "secretd-data",        // SQLite file and key file
 //		Registry:     generated.Registry(),  // the platform's own types
+//		Handlers:     generated.Handlers(),  // and their HTTP handlers
 //		Authenticate: mySession,             // request -> access.Subject
 //	})
 //	defer cfg.Close()
@@ -30,6 +31,7 @@ import (
 
 	"github.com/secretgen/secretgen/runtime/access"
 	"github.com/secretgen/secretgen/runtime/directory"
+	"github.com/secretgen/secretgen/runtime/httpapi"
 	"github.com/secretgen/secretgen/runtime/keyring"
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/runtime/store"
@@ -55,6 +57,12 @@ type Options struct {
 	// Registry holds the platform's secret types. SMTP is always there;
 	// a type of the same name here replaces the built-in one.
 	Registry kind.Registry
+	// Handlers are the generated HTTP handlers of the platform's types,
+	// e.g. generated.Handlers() of the package Registry comes from; each
+	// must fit a registered type. The built-in generated handlers serve
+	// every registered type they were generated for; other types get the
+	// API's generic handlers.
+	Handlers []httpapi.TypeHandlers
 	// KeepVersions is how many old versions of a secret the store keeps;
 	// 0 means the store's default.
 	KeepVersions int

@@ -108,9 +108,14 @@ func (c *Configurator) assemble(ctx context.Context, dir *directory.Directory) (
 	// a platform that prefers a transfer sets access.TransferOnDelete.
 	dir.BeforeDeleteUser = sm.Access.RefuseSoleOwner
 
+	handlers, err := handlersFor(sm.Registry, generated.Handlers(), c.opts.Handlers)
+	if err != nil {
+		return nil, err
+	}
 	sm.API = httpapi.New(httpapi.Config{
 		Service:      sm.Access,
 		Registry:     sm.Registry,
+		Handlers:     handlers,
 		Authenticate: sm.authenticate,
 		Logger:       c.log,
 	})
@@ -134,6 +139,37 @@ func Builtin() kind.Registry {
 		panic("configurator: the generated registry has no SMTP type")
 	}
 	return kind.Registry{Types: []kind.Type{smtp}}
+}
+
+// handlersFor returns the generated handlers that serve the registry's
+// types: the built-in ones for each type registered with the fingerprint
+// they were generated for, then the platform's, which must all fit and
+// replace built-in ones of the same type.
+func handlersFor(reg kind.Registry, builtin, platform []httpapi.TypeHandlers) ([]httpapi.TypeHandlers, error) {
+	byType := map[string]httpapi.TypeHandlers{}
+	for _, h := range builtin {
+		if fits(reg, h) {
+			byType[h.Type] = h
+		}
+	}
+	for _, h := range platform {
+		if !fits(reg, h) {
+			return nil, fmt.Errorf("configurator: handlers for type %q fit no registered type; pass the registry they were generated with", h.Type)
+		}
+		byType[h.Type] = h
+	}
+
+	out := make([]httpapi.TypeHandlers, 0, len(byType))
+	for _, h := range byType {
+		out = append(out, h) // httpapi sorts them
+	}
+	return out, nil
+}
+
+// fits reports whether h was generated for the registered type of its name.
+func fits(reg kind.Registry, h httpapi.TypeHandlers) bool {
+	t, ok := reg.Lookup(h.Type)
+	return ok && t.Fingerprint == h.Fingerprint
 }
 
 // groupID resolves the group names of type policies through the directory.

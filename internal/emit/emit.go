@@ -33,6 +33,8 @@ const (
 	codecPath    = "github.com/secretgen/secretgen/runtime/codec"
 	rulesPath    = "github.com/secretgen/secretgen/runtime/rules"
 	fallbackPath = "github.com/secretgen/secretgen/runtime/rules/fallback"
+	httpapiPath  = "github.com/secretgen/secretgen/runtime/httpapi"
+	accessPath   = "github.com/secretgen/secretgen/runtime/access"
 )
 
 // SchemaDir is where schemas live, relative to the output directory.
@@ -53,6 +55,7 @@ var perType = []struct {
 	{"_codec", codecFile},
 	{"_validate", validateFile},
 	{"_repository", repositoryFile},
+	{"_http", httpFile},
 }
 
 // Go returns the generated Go files of the variants, keyed by file name.
@@ -156,6 +159,8 @@ func importNames(f *jen.File, vs []model.Variant) {
 	f.ImportName(codecPath, "codec")
 	f.ImportName(rulesPath, "rules")
 	f.ImportName(fallbackPath, "fallback")
+	f.ImportName(httpapiPath, "httpapi")
+	f.ImportName(accessPath, "access")
 	for _, v := range vs {
 		f.ImportName(v.Type.PkgPath, v.Type.PkgName)
 		for _, fd := range v.Fields {

@@ -90,7 +90,7 @@ func repositoryFile(f *jen.File, v model.Variant) {
 	)
 }
 
-// registryFile holds Registry, Repositories and NewRepositories.
+// registryFile holds Registry, Handlers, Repositories and NewRepositories.
 func registryFile(f *jen.File, vs []model.Variant) {
 	doc(f, "Registry returns every secret type generated into this package, for\nthe runtime. Nothing registers itself: a platform passes this value on.")
 	f.Func().Id("Registry").Params().Qual(kindPath, "Registry").Block(
@@ -103,6 +103,8 @@ func registryFile(f *jen.File, vs []model.Variant) {
 			}),
 		)),
 	)
+
+	handlersFunc(f, vs)
 
 	f.Comment("Repositories holds one typed repository per secret type:")
 	f.Comment("")

@@ -23,14 +23,8 @@ func (a *API) Create(typ string) http.Handler {
 			return err
 		}
 
-		var req CreateRequest
-		if err := ReadJSON(r, a.maxBody, &req); err != nil {
-			return err
-		}
-		if err := checkData(req.Data); err != nil {
-			return err
-		}
-		if err := checkIDs("groups", "group", req.Groups); err != nil {
+		req, err := a.ReadCreate(r)
+		if err != nil {
 			return err
 		}
 
@@ -38,14 +32,14 @@ func (a *API) Create(typ string) http.Handler {
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Location", "/api/secrets/"+url.PathEscape(s.ID))
-		writeSecret(w, http.StatusCreated, s)
+		WriteCreated(w, s)
 		return nil
 	})
 }
 
 // Get returns the handler that answers the secret {id} with its ETag.
-// With typ set, a secret of another type is not found.
+// With typ set, or with typ "" on a route with the path value {type}, a
+// secret of another type is not found.
 func (a *API) Get(typ string) http.Handler {
 	return a.Wrap(func(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
 		s, err := a.get(r, sub, typ)
@@ -119,11 +113,19 @@ func (a *API) lookup(typ string, r *http.Request) (kind.Type, error) {
 	return t, nil
 }
 
-// get reads the secret {id}, which must be of type typ unless typ is "".
+// get reads the secret {id}, which must be of type typ, or of the type
+// named by the path value {type}; with neither, of any type.
 func (a *API) get(r *http.Request, sub access.Subject, typ string) (access.Secret, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return access.Secret{}, err
+	}
+	if typ == "" && r.PathValue("type") != "" {
+		t, err := a.lookup("", r)
+		if err != nil {
+			return access.Secret{}, err
+		}
+		typ = t.Name
 	}
 
 	s, err := a.svc.Get(r.Context(), sub, id)

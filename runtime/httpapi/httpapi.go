@@ -19,8 +19,10 @@
 // changes must send it back in If-Match. GET /api/openapi.json describes
 // every route.
 //
-// Generated per-type handlers reuse the same plumbing: Wrap, ReadJSON,
-// WriteJSON, WriteProblem and the handlers Create, Get, Update and Form.
+// Types with generated handlers (Config.Handlers, see TypeHandlers) are
+// served by them on their own routes; the others by generic handlers
+// that go through kind.Type. Generated handlers reuse the same plumbing:
+// ReadCreate, ReadUpdate, Secret, Versioned, WriteSecret, WriteProblem.
 package httpapi
 
 import (
@@ -69,6 +71,11 @@ type Config struct {
 	// Authenticate returns who sends the request. An error, or a subject
 	// without a UserID, answers 401 with the error's text as detail.
 	Authenticate func(*http.Request) (access.Subject, error)
+	// Handlers are the generated handlers of some of the registered
+	// types, which serve those types' routes; see TypeHandlers. New
+	// panics on handlers for a type the registry lacks or holds with
+	// another fingerprint.
+	Handlers []TypeHandlers
 	// MaxBody caps request bodies in bytes; 0 means DefaultMaxBody.
 	MaxBody int64
 	// Logger receives one line per failed request at debug level, and
@@ -80,6 +87,7 @@ type Config struct {
 type API struct {
 	svc     Service
 	reg     kind.Registry
+	typed   []TypeHandlers // sorted by type
 	auth    func(*http.Request) (access.Subject, error)
 	maxBody int64
 	log     *slog.Logger
@@ -99,6 +107,7 @@ func New(cfg Config) *API {
 		maxBody: cfg.MaxBody,
 		log:     cfg.Logger,
 	}
+	a.typed = a.checkHandlers(cfg.Handlers)
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBody
 	}

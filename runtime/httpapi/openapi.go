@@ -80,13 +80,29 @@ func (s *schemas) operation(rt route) doc {
 	if rt.body != nil {
 		op["requestBody"] = doc{
 			"required": true,
-			"content":  doc{"application/json": doc{"schema": s.of(reflect.TypeOf(rt.body))}},
+			"content":  doc{"application/json": doc{"schema": s.body(rt)}},
 		}
 	}
 	if rt.public {
 		op["description"] = "Served without authentication."
 	}
+	if rt.typ != "" {
+		op["description"] = "Served by the handler secretgen generated for type " + rt.typ + "."
+	}
 	return op
+}
+
+// body is the schema of a route's request body. On a generated handler's
+// route, data is the route's type only.
+func (s *schemas) body(rt route) any {
+	t := reflect.TypeOf(rt.body)
+	if rt.typ == "" {
+		return s.of(t)
+	}
+
+	obj := s.object(t)
+	obj["properties"].(doc)["data"] = doc{"$ref": "#/components/schemas/" + typeComponent(rt.typ)}
+	return obj
 }
 
 // operationID names a route by method and path: "get_api_secrets_id".
@@ -103,7 +119,7 @@ func (s *schemas) parameters(rt route) []any {
 			continue
 		}
 		name = strings.TrimSuffix(name, "}")
-		params = append(params, doc{"name": name, "in": "path", "required": true, "schema": s.pathSchema(name)})
+		params = append(params, doc{"name": name, "in": "path", "required": true, "schema": s.pathSchema(rt, name)})
 	}
 	for _, name := range rt.query {
 		params = append(params, doc{"name": name, "in": "query", "schema": doc{"type": "string"}})
@@ -118,11 +134,26 @@ func (s *schemas) parameters(rt route) []any {
 	return params
 }
 
-func (s *schemas) pathSchema(name string) doc {
+func (s *schemas) pathSchema(rt route, name string) doc {
 	if name == "type" {
-		return doc{"type": "string", "enum": s.api.reg.Names()}
+		return s.typeParam(rt)
 	}
 	return doc{"type": "string", "pattern": "^[A-Za-z0-9._~-]{1," + strconv.Itoa(maxID) + "}$"}
+}
+
+// typeParam is the schema of a generic route's {type}: the registered
+// types that have no generated handler for the route.
+func (s *schemas) typeParam(rt route) doc {
+	var names []string
+	for _, name := range s.api.reg.Names() {
+		if !s.api.typedRoute(rt.method, strings.Replace(rt.path, "{type}", name, 1)) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return doc{"type": "string", "description": "every registered type has a route of its own for this"}
+	}
+	return doc{"type": "string", "enum": names}
 }
 
 func (s *schemas) responses(rt route) doc {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/secretgen/secretgen/runtime/access"
 	"github.com/secretgen/secretgen/runtime/kind"
 )
 
@@ -19,9 +20,12 @@ type openAPIDoc struct {
 }
 
 type openAPIOp struct {
-	Summary    string                      `json:"summary"`
-	Parameters []struct{ Name, In string } `json:"parameters"`
-	Responses  map[string]any              `json:"responses"`
+	Summary    string `json:"summary"`
+	Parameters []struct {
+		Name, In string
+		Schema   struct{ Enum []string }
+	} `json:"parameters"`
+	Responses map[string]any `json:"responses"`
 }
 
 func fetchOpenAPI(t *testing.T, h http.Handler) (openAPIDoc, []byte) {
@@ -39,9 +43,13 @@ func fetchOpenAPI(t *testing.T, h http.Handler) (openAPIDoc, []byte) {
 	return d, rec.Body.Bytes()
 }
 
+// newDocAPI serves the type Server with typed handlers, as generated
+// code would, on its create and update routes.
 func newDocAPI() *API {
 	reg := kind.Registry{Types: []kind.Type{serverType()}}
-	return New(Config{Service: broken{}, Registry: reg, Authenticate: authenticate})
+	noop := func(*API, http.ResponseWriter, *http.Request, access.Subject) error { return nil }
+	typed := TypeHandlers{Type: "Server", Fingerprint: "test", Create: noop, Update: noop}
+	return New(Config{Service: broken{}, Registry: reg, Authenticate: authenticate, Handlers: []TypeHandlers{typed}})
 }
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)
@@ -78,8 +86,8 @@ func TestOpenAPICoversEveryMountedRoute(t *testing.T) {
 	}
 
 	for path, ops := range d.Paths {
-		for method, _ := range ops {
-			req := httptest.NewRequest(strings.ToUpper(method), samplePath(path), nil)
+		for method, op := range ops {
+			req := httptest.NewRequest(strings.ToUpper(method), samplePath(path, op), nil)
 			_, pattern := mux.Handler(req)
 			if want := strings.ToUpper(method) + " " + path; pattern != want {
 				t.Errorf("documented %s is served by %q", want, pattern)
@@ -97,13 +105,24 @@ func hasParam(op openAPIOp, name, in string) bool {
 	return false
 }
 
-func samplePath(path string) string {
+// samplePath fills the path's parameters: {type} with the first type
+// the operation documents, or a type no route has, and ids with samples.
+func samplePath(path string, op openAPIOp) string {
 	return pathParam.ReplaceAllStringFunc(path, func(p string) string {
 		if p == "{type}" {
-			return "Server"
+			return sampleType(op)
 		}
 		return "sample-" + strings.Trim(p, "{}")
 	})
+}
+
+func sampleType(op openAPIOp) string {
+	for _, p := range op.Parameters {
+		if p.Name == "type" && len(p.Schema.Enum) > 0 {
+			return p.Schema.Enum[0]
+		}
+	}
+	return "NoSuchType"
 }
 
 func TestOpenAPIHoldsTheTypeSchemasAndResolves(t *testing.T) {
@@ -128,6 +147,37 @@ func TestOpenAPIHoldsTheTypeSchemasAndResolves(t *testing.T) {
 	for _, name := range []string{"Secret", "Problem", "CreateRequest", "FieldError"} {
 		if _, ok := d.Components.Schemas[name]; !ok {
 			t.Errorf("component %q missing", name)
+		}
+	}
+}
+
+// TestOpenAPITypedRoutes checks that a type's own routes are documented
+// with its schema as the body's data, and that nil handlers leave their
+// routes to the generic ones.
+func TestOpenAPITypedRoutes(t *testing.T) {
+	d, raw := fetchOpenAPI(t, newDocAPI().Handler())
+	var full struct {
+		Paths map[string]map[string]struct {
+			RequestBody struct {
+				Content map[string]struct {
+					Schema struct {
+						Properties map[string]map[string]any `json:"properties"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"requestBody"`
+		} `json:"paths"`
+	}
+	json.Unmarshal(raw, &full)
+
+	for _, op := range []struct{ method, path string }{{"post", "/api/secrets/Server"}, {"put", "/api/types/Server/secrets/{id}"}} {
+		data := full.Paths[op.path][op.method].RequestBody.Content["application/json"].Schema.Properties["data"]
+		if data["$ref"] != "#/components/schemas/type-Server" {
+			t.Errorf("%s %s: data schema %v, want the type's", op.method, op.path, data)
+		}
+	}
+	for _, path := range []string{"/api/types/Server", "/api/types/Server/secrets/{id}"} {
+		if _, ok := d.Paths[path]["get"]; ok {
+			t.Errorf("GET %s is documented, but the type has no handler for it", path)
 		}
 	}
 }

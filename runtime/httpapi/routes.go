@@ -18,6 +18,7 @@ type route struct {
 	status  int      // success status
 	resp    any      // response body type; nil for none
 	public  bool     // served without authentication
+	typ     string   // the type of a generated handler's route; "" for generic routes
 	handler http.Handler
 }
 
@@ -25,14 +26,18 @@ func (rt route) pattern() string {
 	return rt.method + " " + rt.path
 }
 
-// routes lists every route of the API. The OpenAPI document is built from
-// the same list.
+// routes lists every route of the API, the generated handlers' last. The
+// OpenAPI document is built from the same list.
 func (a *API) routes() []route {
 	rs := []route{
 		{method: "GET", path: "/api/types", summary: "List the secret types with their forms",
 			status: 200, resp: []Type{}, handler: a.Wrap(a.listTypes)},
 		{method: "GET", path: "/api/types/{type}", summary: "Get one type's form schema",
 			status: 200, resp: Type{}, handler: a.Form("")},
+		{method: "GET", path: "/api/types/{type}/secrets/{id}", summary: "Get a secret of a type",
+			status: 200, resp: Secret{}, handler: a.Get("")},
+		{method: "PUT", path: "/api/types/{type}/secrets/{id}", summary: "Change the data of a secret of a type",
+			ifMatch: true, body: UpdateRequest{}, status: 200, resp: Secret{}, handler: a.Update("")},
 		{method: "GET", path: "/api/secrets", summary: "List my secrets: owned and shared with me as a user",
 			status: 200, resp: []Secret{}, handler: a.Wrap(a.mine)},
 		{method: "POST", path: "/api/secrets/{type}", summary: "Create a secret of a type",
@@ -72,6 +77,7 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/api/openapi.json", summary: "This API as an OpenAPI 3.1 document",
 			status: 200, resp: map[string]any{}, public: true, handler: http.HandlerFunc(a.openAPI)},
 	}
+	rs = append(rs, a.typedRoutes()...)
 
 	for i, rt := range rs {
 		rs[i].handler = strictQuery(rt.query, rt.handler)

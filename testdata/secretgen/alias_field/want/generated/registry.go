@@ -2,7 +2,10 @@
 
 package generated
 
-import "github.com/secretgen/secretgen/runtime/kind"
+import (
+	"github.com/secretgen/secretgen/runtime/httpapi"
+	"github.com/secretgen/secretgen/runtime/kind"
+)
 
 // Registry returns every secret type generated into this package, for
 // the runtime. Nothing registers itself: a platform passes this value on.
@@ -10,6 +13,16 @@ func Registry() kind.Registry {
 	return kind.Registry{Types: []kind.Type{
 		TokenType(),
 	}}
+}
+
+// Handlers returns the HTTP handlers of every secret type generated into
+// this package, for httpapi.Config.Handlers:
+//
+//	api := httpapi.New(httpapi.Config{Registry: Registry(), Handlers: Handlers(), …})
+func Handlers() []httpapi.TypeHandlers {
+	return []httpapi.TypeHandlers{
+		TokenHandlers(),
+	}
 }
 
 // Repositories holds one typed repository per secret type:

@@ -2,7 +2,10 @@
 
 package generated
 
-import "github.com/secretgen/secretgen/runtime/kind"
+import (
+	"github.com/secretgen/secretgen/runtime/httpapi"
+	"github.com/secretgen/secretgen/runtime/kind"
+)
 
 // Registry returns every secret type generated into this package, for
 // the runtime. Nothing registers itself: a platform passes this value on.
@@ -11,6 +14,17 @@ func Registry() kind.Registry {
 		LicenseType(),
 		TokenType(),
 	}}
+}
+
+// Handlers returns the HTTP handlers of every secret type generated into
+// this package, for httpapi.Config.Handlers:
+//
+//	api := httpapi.New(httpapi.Config{Registry: Registry(), Handlers: Handlers(), …})
+func Handlers() []httpapi.TypeHandlers {
+	return []httpapi.TypeHandlers{
+		LicenseHandlers(),
+		TokenHandlers(),
+	}
 }
 
 // Repositories holds one typed repository per secret type:
