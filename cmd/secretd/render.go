@@ -79,6 +79,7 @@ func (e errorPage) PageTitle() string { return e.Title }
 // Errors the visitor cannot cause are logged; their text is not shown.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	v, _ := s.visitorOf(r)
+	err = s.hide(r, v, err)
 	status, page := http.StatusInternalServerError, errorPage{
 		Title:   "Something went wrong",
 		Message: "secretd could not finish this request. Nothing was changed; the operator's log says why.",
@@ -96,6 +97,20 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	s.render(w, r, status, "error", v, page)
+}
+
+// hide turns a refusal about a secret the visitor may not see at all into
+// not found, as the JSON API does, so that pages tell nobody which ids
+// exist. A viewer refused a change still learns why.
+func (s *server) hide(r *http.Request, v visitor, err error) error {
+	id := r.PathValue("id")
+	if id == "" || !errors.Is(err, access.ErrForbidden) {
+		return err
+	}
+	if _, gerr := s.svc.Get(r.Context(), v.Subject, id); gerr == nil {
+		return err
+	}
+	return fmt.Errorf("secret %q: %w", id, kind.ErrNotFound)
 }
 
 // sentence turns an error into text for a person.

@@ -118,3 +118,56 @@ func TestUsageShowsNoSecretFromTheEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// A secret's page answers a user it is not shared with exactly as it
+// answers an id that names nothing, as the JSON API does: guessing ids
+// tells nobody which exist.
+func TestSecretPagesOfOthersReadAsNotFound(t *testing.T) {
+	d := startTestDaemon(t, serverOptions{})
+	d.user("mallory")
+	admin := d.client()
+	admin.login("admin", adminPassword)
+	res := admin.post("/new/SMTP", smtpForm(admin.csrf("/new/SMTP"), "office", "587"))
+	page, _, _ := strings.Cut(res.location, "?")
+
+	c := d.client()
+	c.login("mallory", "mallory-password")
+	missing := c.get("/secrets/00000000-0000-0000-0000-000000000000")
+	for _, path := range []string{page, page + "/history", page + "/delete"} {
+		got := c.get(path)
+		if got.status != missing.status || got.status != http.StatusNotFound {
+			t.Errorf("GET %s as mallory: status %d; a missing secret answers %d, want both 404", path, got.status, missing.status)
+		}
+	}
+	token := c.csrf("/new")
+	got := c.post(page, url.Values{"csrf": {token}, "version": {"1"}, "Name": {"x"}})
+	if got.status != http.StatusNotFound {
+		t.Errorf("POST %s as mallory: status %d, want 404", page, got.status)
+	}
+}
+
+// The share dialog lists the users a secret is shared with by id; an id
+// the directory does not know is a forged form, refused without a change.
+func TestShareDialogRefusesAnUnknownUserID(t *testing.T) {
+	d := startTestDaemon(t, serverOptions{})
+	c := d.client()
+	c.login("admin", adminPassword)
+	res := c.post("/new/SMTP", smtpForm(c.csrf("/new/SMTP"), "office", "587"))
+	page, _, _ := strings.Cut(res.location, "?")
+	admin := d.subject("admin").UserID
+
+	form := url.Values{"csrf": {c.csrf(page)}, "user": {admin, "no-such-user"},
+		"role:" + admin: {"owner"}, "role:no-such-user": {"owner"}}
+	got := c.post(page+"/share", form)
+
+	if got.status != http.StatusUnprocessableEntity {
+		t.Errorf("status %d, want 422", got.status)
+	}
+	sec, err := d.svc.Get(t.Context(), d.subject("admin"), strings.TrimPrefix(page, "/secrets/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sec.Users) != 1 {
+		t.Errorf("shares after the forged form: %v, want admin's alone", sec.Users)
+	}
+}

@@ -107,6 +107,9 @@ func (s *server) sharedUsers(r *http.Request) ([]access.UserShare, error) {
 		if role == "" || role == "none" {
 			continue // removed
 		}
+		if err := s.knownUser(r.Context(), id); err != nil {
+			return nil, err
+		}
 		users = append(users, access.UserShare{UserID: id, Role: role})
 	}
 
@@ -122,6 +125,16 @@ func (s *server) sharedUsers(r *http.Request) ([]access.UserShare, error) {
 		users = append(users, access.UserShare{UserID: user.ID, Role: access.Role(r.PostFormValue("new_role"))})
 	}
 	return users, checkSharedUsers(users)
+}
+
+// knownUser refuses a user id the directory does not know: the dialog
+// lists only users that exist, so the form was forged or is stale.
+func (s *server) knownUser(ctx context.Context, id string) error {
+	_, err := s.dir.User(ctx, id)
+	if errors.Is(err, kind.ErrNotFound) {
+		return shareFormError{fmt.Sprintf("user id %q names no user; reload the page and share again", id)}
+	}
+	return err
 }
 
 // checkSharedUsers refuses a role that is none of the three and a user

@@ -235,10 +235,9 @@ func (s *server) reveal(w http.ResponseWriter, r *http.Request, v visitor) {
 	sec, err := s.svc.Reveal(r.Context(), v.Subject, r.PathValue("id"))
 	if err != nil {
 		status := http.StatusInternalServerError
-		switch {
-		case errors.Is(err, access.ErrForbidden):
-			status = http.StatusForbidden
-		case errors.Is(err, kind.ErrNotFound):
+		// Reveal refuses only visitors the secret is not shared with:
+		// for them it does not exist.
+		if errors.Is(err, access.ErrForbidden) || errors.Is(err, kind.ErrNotFound) {
 			status = http.StatusNotFound
 		}
 		writeProblem(w, status, http.StatusText(status), "cannot reveal this secret")
