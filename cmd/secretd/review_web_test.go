@@ -171,3 +171,25 @@ func TestShareDialogRefusesAnUnknownUserID(t *testing.T) {
 		t.Errorf("shares after the forged form: %v, want admin's alone", sec.Users)
 	}
 }
+
+// One IPv6 client usually holds a whole /64: limiting each address alone
+// would give it 2^64 budgets.
+func TestLoginAddressOfIPv6ClientsIsTheirSlash64(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"[2001:db8:1:2::1]:4000", "[2001:db8:1:2:ffff::9]:4001", true},
+		{"[2001:db8:1:2::1]:4000", "[2001:db8:1:3::1]:4000", false},
+		{"192.0.2.7:4000", "192.0.2.7:5000", true},
+		{"192.0.2.7:4000", "192.0.2.8:4000", false},
+		{"[::ffff:192.0.2.7]:4000", "[::ffff:192.0.2.8]:4000", false},
+	}
+	for _, tt := range tests {
+		a := clientAddr(&http.Request{RemoteAddr: tt.a})
+		b := clientAddr(&http.Request{RemoteAddr: tt.b})
+		if (a == b) != tt.same {
+			t.Errorf("%s -> %q and %s -> %q: same bucket %v, want %v", tt.a, a, tt.b, b, a == b, tt.same)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -321,14 +322,20 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientAddr is the address login attempts are limited by: the peer's
-// IP. secretd does not trust X-Forwarded-For; behind a proxy, all clients
+// IP, or for IPv6 its /64, which one client usually holds whole.
+// secretd does not trust X-Forwarded-For; behind a proxy, all clients
 // share the proxy's budget.
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
-	return host
+	ip, err := netip.ParseAddr(host)
+	if err != nil || ip.Unmap().Is4() {
+		return host
+	}
+	prefix, _ := ip.Prefix(64)
+	return prefix.String()
 }
 
 // localPath returns next when it is a path on this site, else "/", so a
