@@ -107,7 +107,8 @@ func (k *Keyring) versions() []int {
 }
 
 // Rotate adds a new random master key version, makes it current, persists
-// the keyring and returns the new version. Keys from an environment
+// the keyring and returns the new version. A keyring kept in a file reads
+// the file first, so a version another process added stays. Keys from an environment
 // variable cannot rotate here: add a version to the variable instead.
 func (k *Keyring) Rotate() (int, error) {
 	key := make([]byte, KeySize)
@@ -117,6 +118,11 @@ func (k *Keyring) Rotate() (int, error) {
 
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	// Another process may have rotated the file since it was read: a
+	// version number taken from stale memory would replace its key.
+	if err := k.reload(); err != nil {
+		return 0, err
+	}
 	next := k.current + 1
 	keys := k.with(next, key)
 	if err := k.persist(keys); err != nil {
@@ -132,6 +138,9 @@ func (k *Keyring) Rotate() (int, error) {
 func (k *Keyring) Remove(version int) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if err := k.reload(); err != nil {
+		return err
+	}
 	if version == k.current {
 		return fmt.Errorf("keyring: remove version %d from %s: it is the current version", version, k.source)
 	}
