@@ -117,8 +117,9 @@ func groupMemberAdd(ctx context.Context, cfg *configurator.Configurator, args []
 }
 
 // keyRotate adds a master key version and re-wraps every data key with
-// it. Running secretd processes hold the old keyring in memory and must
-// restart to read the new version.
+// it. Running secretd processes read the new version when they meet it,
+// but keep sealing changes with the version current when they started
+// until they restart.
 func keyRotate(ctx context.Context, cfg *configurator.Configurator, args []string, stdout io.Writer) error {
 	if len(args) != 0 {
 		return usageError("key rotate takes no arguments")
@@ -141,7 +142,7 @@ func keyRotate(ctx context.Context, cfg *configurator.Configurator, args []strin
 		return fmt.Errorf("re-wrap data keys to master key version %d (run key rotate again to finish): %w", version, err)
 	}
 	fmt.Fprintf(stdout, "secretd: master key version %d is current; re-wrapped %d data keys\n", version, n)
-	fmt.Fprintf(stdout, "secretd: restart every running secretd now: until then they cannot read the new version\n")
+	fmt.Fprintf(stdout, "secretd: restart every running secretd now: until then they seal changes with the old master key\n")
 	return nil
 }
 
