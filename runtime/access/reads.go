@@ -29,6 +29,12 @@ ORDER BY sh.principal_kind, sh.principal_id`
 
 // groupFrom selects a group's live secrets through the covering index of
 // acl_shares ($1 the group, $2 the type or empty), then each secret by id.
+//
+// TODO: the join to secrets is there only to skip deleted secrets, and on
+// SQLite it costs about 10 µs per row (two b-tree searches in the pure-Go
+// engine), so a group of 1,000 takes about 12 ms even without decrypting.
+// Keeping the deleted state in acl_shares would let GroupSecretRefs read
+// the covering index alone; that needs a migration of the access tables.
 const groupFrom = ` FROM acl_shares AS sh JOIN secrets AS sec ON sec.id = sh.secret_id
 WHERE sh.principal_kind = 'group' AND sh.principal_id = $1 AND ($2 = '' OR sh.type = $2)
  AND sec.deleted_at IS NULL`

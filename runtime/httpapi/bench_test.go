@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// BenchmarkGet reads one secret four ways in turn within each iteration,
+// BenchmarkGet reads one secret five ways in turn within each iteration,
 // so that a busy machine slows all of them alike:
 //
 //   - store: the store's Get alone (one query, decryption);
