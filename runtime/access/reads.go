@@ -99,27 +99,14 @@ func (s *Service) readSecret(ctx context.Context, id string) (*acl, *store.Seale
 // groupItems reads and decrypts the live secrets attached to a group, of
 // type typ or of every type when typ is "", in one statement.
 func (s *Service) groupItems(ctx context.Context, groupID, typ string) ([]kind.Item, error) {
-	rows, err := s.reads.group.QueryContext(ctx, groupID, typ)
-	if err != nil {
-		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
-	}
-	defer rows.Close()
-
 	var items []kind.Item
-	var row store.Sealed
-	dest := row.Dest()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
-		}
-		item, err := s.store.Open(&row)
-		if err != nil {
-			return nil, err
-		}
+	err := eachInGroup(ctx, s.reads.group, groupID, typ, func(row *store.Sealed) error {
+		item, err := s.store.Open(row)
 		items = append(items, item)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return items, nil
 }
@@ -127,23 +114,38 @@ func (s *Service) groupItems(ctx context.Context, groupID, typ string) ([]kind.I
 // groupRefs reads the metadata of the live secrets attached to a group,
 // sorted by id, without decrypting any.
 func (s *Service) groupRefs(ctx context.Context, groupID, typ string) ([]kind.Meta, error) {
-	rows, err := s.reads.refs.QueryContext(ctx, groupID, typ)
+	var metas []kind.Meta
+	err := eachInGroup(ctx, s.reads.refs, groupID, typ, func(row *store.Sealed) error {
+		metas = append(metas, row.Meta())
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+		return nil, err
+	}
+	return metas, nil
+}
+
+// eachInGroup runs a statement on a group and a type and calls fn with
+// each row it returns, sealed.
+func eachInGroup(ctx context.Context, stmt *sql.Stmt, groupID, typ string, fn func(row *store.Sealed) error) error {
+	rows, err := stmt.QueryContext(ctx, groupID, typ)
+	if err != nil {
+		return fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
 	}
 	defer rows.Close()
 
-	var metas []kind.Meta
 	var row store.Sealed
 	dest := row.Dest()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+			return fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
 		}
-		metas = append(metas, row.Meta())
+		if err := fn(&row); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
+		return fmt.Errorf("access: read secrets of group %q: %w", groupID, err)
 	}
-	return metas, nil
+	return nil
 }
