@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/secret"
@@ -16,30 +15,11 @@ var JiraForm = kind.Form{
 	Title:       "Jira API",
 	Description: "E-mail and API token to connect a Jira Cloud instance.",
 	Logo:        "https://wac-cdn.atlassian.com/assets/img/favicons/atlassian/mstile-144x144.png",
-	Fields: []kind.Field{{
-		Name:     "Name",
-		Key:      "Name",
-		Kind:     kind.KindString,
-		Label:    "Name",
-		Default:  "My Jira instance",
-		Rules:    "required",
-		Required: true,
-	}, {
-		Name:     "EMail",
-		Key:      "EMail",
-		Kind:     kind.KindString,
-		Label:    "E-mail",
-		Rules:    "required,email",
-		Required: true,
-	}, {
-		Name:     "Token",
-		Key:      "Token",
-		Kind:     kind.KindString,
-		Label:    "Token",
-		Style:    "secret",
-		Rules:    "required",
-		Required: true,
-	}},
+	Fields: []kind.Field{
+		{Name: "Name", Key: "Name", Kind: kind.KindString, Label: "Name", Default: "My Jira instance", Rules: "required", Required: true},
+		{Name: "EMail", Key: "EMail", Kind: kind.KindString, Label: "E-mail", Rules: "required,email", Required: true},
+		{Name: "Token", Key: "Token", Kind: kind.KindString, Label: "Token", Style: "secret", Rules: "required", Required: true},
+	},
 }
 
 //go:embed schemas/Jira.schema.json
@@ -54,44 +34,23 @@ func DefaultJira() secret.Jira {
 
 // JiraType returns everything the runtime needs to handle secret.Jira.
 func JiraType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Jira",
 		Form:        JiraForm,
 		Fingerprint: "5b0af76c0e3a26a6bbad6916e12f707d",
 		Schema:      schemaJira,
-		Defaults:    defaultAnyJira,
-		Decode:      decodeAnyJira,
-		Encode:      encodeAnyJira,
-		Validate:    validateAnyJira,
-	}
+	}, DefaultJira, DecodeJira, EncodeJira, ValidateJira)
 }
 
-// defaultAnyJira and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyJira() any {
-	return DefaultJira()
-}
+// JiraRecord is one stored secret.Jira: its metadata in clear and its
+// decrypted fields.
+type JiraRecord = kind.Record[secret.Jira]
 
-func decodeAnyJira(data []byte, strict bool) (any, error) {
-	v, err := DecodeJira(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// JiraRepository stores secret.Jira values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type JiraRepository = kind.Repository[secret.Jira]
 
-func encodeAnyJira(v any) ([]byte, error) {
-	s, ok := v.(secret.Jira)
-	if !ok {
-		return nil, fmt.Errorf("encode Jira: got %T, want secret.Jira", v)
-	}
-	return EncodeJira(s), nil
-}
-
-func validateAnyJira(v any) error {
-	s, ok := v.(secret.Jira)
-	if !ok {
-		return fmt.Errorf("validate Jira: got %T, want secret.Jira", v)
-	}
-	return ValidateJira(s)
+// NewJiraRepository returns a repository of secret.Jira values over s.
+func NewJiraRepository(s kind.Store) JiraRepository {
+	return kind.NewRepository(s, "Jira", DecodeJira, EncodeJira, ValidateJira)
 }

@@ -36,55 +36,30 @@ func createJira(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub acce
 	if err := ValidateJira(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Jira", EncodeJira(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Jira", EncodeJira(v), req.Groups)
 }
 
 // getJira answers the secret {id}, which must be of type Jira;
 // the access layer masks secret fields for viewers.
 func getJira(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Jira")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Jira")
 }
 
-// updateJira replaces the data of the Jira secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateJira changes the Jira secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateJira(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Jira")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeJira(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Jira"); err != nil {
-		return err
-	}
-	if _, err := DecodeJira(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formJira answers JiraForm with the JSON Schema of secret.Jira.
 func formJira(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(JiraType(), true))
-	return nil
+	return httpapi.ServeForm(w, JiraType())
 }

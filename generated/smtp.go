@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/secret"
@@ -16,48 +15,14 @@ var SMTPForm = kind.Form{
 	Title:       "SMTP outgoing server",
 	Description: "An outgoing mail server, needed to send e-mail.",
 	Logo:        "https://www.thunderbird.net/media/img/thunderbird/favicon-196.png",
-	Fields: []kind.Field{{
-		Name:     "Name",
-		Key:      "Name",
-		Kind:     kind.KindString,
-		Label:    "Name",
-		Default:  "My SMTP server",
-		Rules:    "required",
-		Required: true,
-	}, {
-		Name:     "Host",
-		Key:      "Host",
-		Kind:     kind.KindString,
-		Label:    "Host",
-		Rules:    "required,hostname|ip",
-		Required: true,
-	}, {
-		Name:    "Port",
-		Key:     "Port",
-		Kind:    kind.KindInt,
-		Bits:    64,
-		Label:   "Port",
-		Default: "587",
-		Rules:   "min=1,max=65535",
-	}, {
-		Name:  "Username",
-		Key:   "Username",
-		Kind:  kind.KindString,
-		Label: "Username",
-	}, {
-		Name:  "Password",
-		Key:   "Password",
-		Kind:  kind.KindString,
-		Label: "Password",
-		Style: "secret",
-	}, {
-		Name:           "SenderAddress",
-		Key:            "SenderAddress",
-		Kind:           kind.KindString,
-		Label:          "Sender address",
-		SupportingText: "The From address of mail sent through this server.",
-		Rules:          "omitempty,email",
-	}},
+	Fields: []kind.Field{
+		{Name: "Name", Key: "Name", Kind: kind.KindString, Label: "Name", Default: "My SMTP server", Rules: "required", Required: true},
+		{Name: "Host", Key: "Host", Kind: kind.KindString, Label: "Host", Rules: "required,hostname|ip", Required: true},
+		{Name: "Port", Key: "Port", Kind: kind.KindInt, Bits: 64, Label: "Port", Default: "587", Rules: "min=1,max=65535"},
+		{Name: "Username", Key: "Username", Kind: kind.KindString, Label: "Username"},
+		{Name: "Password", Key: "Password", Kind: kind.KindString, Label: "Password", Style: "secret"},
+		{Name: "SenderAddress", Key: "SenderAddress", Kind: kind.KindString, Label: "Sender address", SupportingText: "The From address of mail sent through this server.", Rules: "omitempty,email"},
+	},
 }
 
 //go:embed schemas/SMTP.schema.json
@@ -73,45 +38,24 @@ func DefaultSMTP() secret.SMTP {
 
 // SMTPType returns everything the runtime needs to handle secret.SMTP.
 func SMTPType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "SMTP",
 		Form:        SMTPForm,
 		Groups:      []string{"system"},
 		Fingerprint: "2ffb754dd889d079ac5bb8a9808f1822",
 		Schema:      schemaSMTP,
-		Defaults:    defaultAnySMTP,
-		Decode:      decodeAnySMTP,
-		Encode:      encodeAnySMTP,
-		Validate:    validateAnySMTP,
-	}
+	}, DefaultSMTP, DecodeSMTP, EncodeSMTP, ValidateSMTP)
 }
 
-// defaultAnySMTP and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnySMTP() any {
-	return DefaultSMTP()
-}
+// SMTPRecord is one stored secret.SMTP: its metadata in clear and its
+// decrypted fields.
+type SMTPRecord = kind.Record[secret.SMTP]
 
-func decodeAnySMTP(data []byte, strict bool) (any, error) {
-	v, err := DecodeSMTP(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// SMTPRepository stores secret.SMTP values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type SMTPRepository = kind.Repository[secret.SMTP]
 
-func encodeAnySMTP(v any) ([]byte, error) {
-	s, ok := v.(secret.SMTP)
-	if !ok {
-		return nil, fmt.Errorf("encode SMTP: got %T, want secret.SMTP", v)
-	}
-	return EncodeSMTP(s), nil
-}
-
-func validateAnySMTP(v any) error {
-	s, ok := v.(secret.SMTP)
-	if !ok {
-		return fmt.Errorf("validate SMTP: got %T, want secret.SMTP", v)
-	}
-	return ValidateSMTP(s)
+// NewSMTPRepository returns a repository of secret.SMTP values over s.
+func NewSMTPRepository(s kind.Store) SMTPRepository {
+	return kind.NewRepository(s, "SMTP", DecodeSMTP, EncodeSMTP, ValidateSMTP)
 }

@@ -36,55 +36,30 @@ func createSMTP(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub acce
 	if err := ValidateSMTP(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "SMTP", EncodeSMTP(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "SMTP", EncodeSMTP(v), req.Groups)
 }
 
 // getSMTP answers the secret {id}, which must be of type SMTP;
 // the access layer masks secret fields for viewers.
 func getSMTP(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "SMTP")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "SMTP")
 }
 
-// updateSMTP replaces the data of the SMTP secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateSMTP changes the SMTP secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateSMTP(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "SMTP")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeSMTP(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "SMTP"); err != nil {
-		return err
-	}
-	if _, err := DecodeSMTP(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formSMTP answers SMTPForm with the JSON Schema of secret.SMTP.
 func formSMTP(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(SMTPType(), true))
-	return nil
+	return httpapi.ServeForm(w, SMTPType())
 }

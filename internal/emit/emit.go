@@ -54,7 +54,6 @@ var perType = []struct {
 	{"", typeFile},
 	{"_codec", codecFile},
 	{"_validate", validateFile},
-	{"_repository", repositoryFile},
 	{"_http", httpFile},
 }
 
@@ -239,19 +238,28 @@ func lowerFirst(s string) string {
 }
 
 // keyed builds the body of a composite literal with its keys in the order
-// they are added, one per line.
+// they are added.
 type keyed []jen.Code
 
 func (k *keyed) add(key string, value jen.Code) {
-	*k = append(*k, jen.Line().Id(key).Op(":").Add(value))
+	*k = append(*k, jen.Id(key).Op(":").Add(value))
 }
 
-// values returns the literal's items.
+// values returns the literal's items, one per line.
 func (k keyed) values() []jen.Code {
 	if len(k) == 0 {
 		return nil
 	}
-	return append(k, jen.Line())
+	items := make([]jen.Code, 0, len(k)+1)
+	for _, item := range k {
+		items = append(items, jen.Line().Add(item))
+	}
+	return append(items, jen.Line())
+}
+
+// inline returns the literal's items, all on one line.
+func (k keyed) inline() []jen.Code {
+	return k
 }
 
 // doc writes a comment of several lines as // lines, which jennifer would

@@ -23,42 +23,25 @@ func httpFile(f *jen.File, v model.Variant) {
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("Decode"+v.Name).Call(jen.Id("req").Dot("Data"), jen.True()),
 		ifErr(),
 		jen.If(jen.Err().Op(":=").Id("Validate"+v.Name).Call(jen.Id("v")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Line(),
-		jen.List(jen.Id("s"), jen.Err()).Op(":=").Add(service("Create", jen.Lit(v.Name),
-			jen.Id("Encode"+v.Name).Call(jen.Id("v")), jen.Id("req").Dot("Groups"))),
-		ifErr(),
-		jen.Qual(httpapiPath, "WriteCreated").Call(jen.Id("w"), jen.Id("s")),
-		jen.Return(jen.Nil()),
+		jen.Return(api("CreateSecret", jen.Lit(v.Name), jen.Id("Encode"+v.Name).Call(jen.Id("v")), jen.Id("req").Dot("Groups"))),
 	)
 
 	doc(f, "%s answers the secret {id}, which must be of type %s;\nthe access layer masks secret fields for viewers.", h.get, v.Name)
 	typedFunc(f, h.get, jen.Id("a"), jen.Id("r"), jen.Id("sub")).Block(
-		jen.List(jen.Id("s"), jen.Err()).Op(":=").Id("a").Dot("Secret").Call(jen.Id("r"), jen.Id("sub"), jen.Lit(v.Name)),
-		ifErr(),
-		writeSecret(),
-		jen.Return(jen.Nil()),
+		jen.Return(api("ServeSecret", jen.Lit(v.Name))),
 	)
 
-	doc(f, "%s replaces the data of the %s secret {id} at the\nversion If-Match names. The data is decoded strictly here; the access\nlayer keeps secret fields sent masked or left out, then validates.", h.update, v.Name)
+	doc(f, "%s changes the %s secret {id} at the version If-Match\nnames. The data is decoded strictly here; the access layer keeps secret\nfields sent masked or left out, then validates.", h.update, v.Name)
 	typedFunc(f, h.update, jen.Id("a"), jen.Id("r"), jen.Id("sub")).Block(
-		jen.List(jen.Id("id"), jen.Id("version"), jen.Err()).Op(":=").Qual(httpapiPath, "Versioned").Call(jen.Id("r")),
+		jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("a").Dot("ReadChange").Call(jen.Id("r"), jen.Id("sub"), jen.Lit(v.Name)),
 		ifErr(),
-		jen.List(jen.Id("req"), jen.Err()).Op(":=").Id("a").Dot("ReadUpdate").Call(jen.Id("r")),
-		ifErr(),
-		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("a").Dot("Secret").Call(jen.Id("r"), jen.Id("sub"), jen.Lit(v.Name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("Decode"+v.Name).Call(jen.Id("req").Dot("Data"), jen.True()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Line(),
-		jen.List(jen.Id("s"), jen.Err()).Op(":=").Add(service("Update", jen.Id("id"), jen.Id("version"), jen.Id("req").Dot("Data"))),
-		ifErr(),
-		writeSecret(),
-		jen.Return(jen.Nil()),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("Decode"+v.Name).Call(jen.Id("c").Dot("Data"), jen.True()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Return(api("ApplyChange", jen.Id("c"))),
 	)
 
 	doc(f, "%s answers %sForm with the JSON Schema of %s.", h.form, v.Name, v.Type)
 	typedFunc(f, h.form, jen.Id("_"), jen.Id("_"), jen.Id("_")).Block(
-		jen.Qual(httpapiPath, "WriteJSON").Call(jen.Id("w"), jen.Qual("net/http", "StatusOK"),
-			jen.Qual(httpapiPath, "NewType").Call(jen.Id(v.Name+"Type").Call(), jen.True())),
-		jen.Return(jen.Nil()),
+		jen.Return(jen.Qual(httpapiPath, "ServeForm").Call(jen.Id("w"), jen.Id(v.Name+"Type").Call())),
 	)
 }
 
@@ -93,19 +76,15 @@ func typedFunc(f *jen.File, name string, api, req, sub jen.Code) *jen.Statement 
 	).Error()
 }
 
-// service calls a method of the API's service with the request's
-// context and subject.
-func service(method string, args ...jen.Code) *jen.Statement {
-	args = append([]jen.Code{jen.Id("r").Dot("Context").Call(), jen.Id("sub")}, args...)
-	return jen.Id("a").Dot("Service").Call().Dot(method).Call(args...)
+// api calls a method of the API with the response writer, the request
+// and the subject first.
+func api(method string, args ...jen.Code) *jen.Statement {
+	args = append([]jen.Code{jen.Id("w"), jen.Id("r"), jen.Id("sub")}, args...)
+	return jen.Id("a").Dot(method).Call(args...)
 }
 
 func ifErr() *jen.Statement {
 	return jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-}
-
-func writeSecret() *jen.Statement {
-	return jen.Qual(httpapiPath, "WriteSecret").Call(jen.Id("w"), jen.Qual("net/http", "StatusOK"), jen.Id("s"))
 }
 
 // handlersFunc writes Handlers, which returns every variant's handlers.

@@ -22,7 +22,8 @@ var kindConst = map[string]string{
 	model.KindStrings:  "KindStrings",
 }
 
-// typeFile holds the form schema, the defaults and the kind.Type value.
+// typeFile holds the form schema, the defaults, the kind.Type value and
+// the typed repository.
 func typeFile(f *jen.File, v model.Variant) {
 	f.Anon("embed")
 	schemaVar := "schema" + v.Name
@@ -46,9 +47,12 @@ func typeFile(f *jen.File, v model.Variant) {
 
 	f.Commentf("%sType returns everything the runtime needs to handle %s.", v.Name, v.Type)
 	f.Func().Id(v.Name+"Type").Params().Qual(kindPath, "Type").Block(
-		jen.Return(jen.Qual(kindPath, "Type").Values(typeValue(v, schemaVar)...)),
+		jen.Return(jen.Qual(kindPath, "Bind").Call(append(
+			[]jen.Code{jen.Qual(kindPath, "Type").Values(typeValue(v, schemaVar)...)},
+			typedFuncs(v, true)...)...)),
 	)
-	anyFuncs(f, v)
+
+	repository(f, v)
 }
 
 func typeValue(v model.Variant, schemaVar string) []jen.Code {
@@ -60,40 +64,7 @@ func typeValue(v model.Variant, schemaVar string) []jen.Code {
 	}
 	k.add("Fingerprint", jen.Lit(v.Fingerprint))
 	k.add("Schema", jen.Id(schemaVar))
-	k.add("Defaults", jen.Id("defaultAny"+v.Name))
-	k.add("Decode", jen.Id("decodeAny"+v.Name))
-	k.add("Encode", jen.Id("encodeAny"+v.Name))
-	k.add("Validate", jen.Id("validateAny"+v.Name))
 	return k.values()
-}
-
-// anyFuncs writes the adapters that kind.Type holds: the typed functions
-// behind signatures with any.
-func anyFuncs(f *jen.File, v model.Variant) {
-	f.Line()
-	f.Commentf("defaultAny%s and the three functions below adapt the typed functions", v.Name)
-	f.Comment("of the type to the signatures of kind.Type.")
-	f.Func().Id("defaultAny" + v.Name).Params().Any().Block(
-		jen.Return(jen.Id("Default" + v.Name).Call()),
-	)
-	f.Line()
-	f.Func().Id("decodeAny"+v.Name).Params(jen.Id("data").Index().Byte(), jen.Id("strict").Bool()).Params(jen.Any(), jen.Error()).Block(
-		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("Decode"+v.Name).Call(jen.Id("data"), jen.Id("strict")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Return(jen.Id("v"), jen.Nil()),
-	)
-	f.Line()
-	f.Func().Id("encodeAny"+v.Name).Params(jen.Id("v").Any()).Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("v").Assert(typeOf(v)),
-		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), wrongType("encode", v))),
-		jen.Return(jen.Id("Encode"+v.Name).Call(jen.Id("s")), jen.Nil()),
-	)
-	f.Line()
-	f.Func().Id("validateAny"+v.Name).Params(jen.Id("v").Any()).Error().Block(
-		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("v").Assert(typeOf(v)),
-		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(wrongType("validate", v))),
-		jen.Return(jen.Id("Validate"+v.Name).Call(jen.Id("s"))),
-	)
 }
 
 func formValue(v model.Variant) jen.Code {
@@ -108,13 +79,18 @@ func formValue(v model.Variant) jen.Code {
 	}
 	k.add("Fields", jen.Index().Qual(kindPath, "Field").ValuesFunc(func(g *jen.Group) {
 		for _, fd := range v.Fields {
-			g.Values(fieldValue(fd)...)
+			g.Line().Values(fieldValue(fd).inline()...)
+		}
+		if len(v.Fields) > 0 {
+			g.Line()
 		}
 	}))
 	return jen.Qual(kindPath, "Form").Values(k.values()...)
 }
 
-func fieldValue(fd model.Field) []jen.Code {
+// fieldValue is the literal of one field, which the form writes on one
+// line: a table that reads well, and that gofmt need not align.
+func fieldValue(fd model.Field) keyed {
 	var k keyed
 	set := func(name, value string) {
 		if value != "" {
@@ -138,7 +114,7 @@ func fieldValue(fd model.Field) []jen.Code {
 	if fd.Required {
 		k.add("Required", jen.True())
 	}
-	return k.values()
+	return k
 }
 
 func stringList(ss []string) jen.Code {
@@ -187,10 +163,4 @@ func floatLiteral(f float64, bits int) string {
 		}
 	}
 	return s + ".0"
-}
-
-// wrongType builds the error for a value of another type; it names the
-// type only, never the value.
-func wrongType(verb string, v model.Variant) jen.Code {
-	return jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("%s %s: got %%T, want %s", verb, v.Name, v.Type)), jen.Id("v"))
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/secretgen/secretgen/internal/diag"
 	"github.com/secretgen/secretgen/internal/emit"
@@ -111,13 +112,21 @@ func emitAll(vs []model.Variant, cfg Config, p paths) (*Output, error) {
 	if pkg == "" {
 		pkg = "generated"
 	}
+	// Schemas are written while the Go files render, most of a run's
+	// own work.
+	var (
+		schemas   map[string][]byte
+		schemaErr error
+		wg        sync.WaitGroup
+	)
+	wg.Go(func() { schemas, schemaErr = emit.Schemas(vs) })
 	goFiles, err := emit.Go(vs, emit.Options{Package: pkg})
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	schemas, err := emit.Schemas(vs)
-	if err != nil {
-		return nil, err
+	if schemaErr != nil {
+		return nil, schemaErr
 	}
 
 	out := &Output{Files: map[string][]byte{}, OutDir: p.out}

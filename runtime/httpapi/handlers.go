@@ -27,13 +27,7 @@ func (a *API) Create(typ string) http.Handler {
 		if err != nil {
 			return err
 		}
-
-		s, err := a.svc.Create(r.Context(), sub, t.Name, req.Data, req.Groups)
-		if err != nil {
-			return err
-		}
-		WriteCreated(w, s)
-		return nil
+		return a.CreateSecret(w, r, sub, t.Name, req.Data, req.Groups)
 	})
 }
 
@@ -42,44 +36,21 @@ func (a *API) Create(typ string) http.Handler {
 // secret of another type is not found.
 func (a *API) Get(typ string) http.Handler {
 	return a.Wrap(func(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-		s, err := a.get(r, sub, typ)
-		if err != nil {
-			return err
-		}
-		writeSecret(w, http.StatusOK, s)
-		return nil
+		return a.ServeSecret(w, r, sub, typ)
 	})
 }
 
 // Update returns the handler that replaces the data of the secret {id}
 // from an UpdateRequest body. The request must carry the version it
-// changes in If-Match. With typ set, a secret of another type is not found.
+// changes in If-Match. With typ set, or with typ "" on a route with the
+// path value {type}, a secret of another type is not found.
 func (a *API) Update(typ string) http.Handler {
 	return a.Wrap(func(w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-		id, version, err := versioned(r)
+		c, err := a.ReadChange(r, sub, typ)
 		if err != nil {
 			return err
 		}
-
-		var req UpdateRequest
-		if err := ReadJSON(r, a.maxBody, &req); err != nil {
-			return err
-		}
-		if err := checkData(req.Data); err != nil {
-			return err
-		}
-		if typ != "" {
-			if _, err := a.get(r, sub, typ); err != nil {
-				return err
-			}
-		}
-
-		s, err := a.svc.Update(r.Context(), sub, id, version, req.Data)
-		if err != nil {
-			return err
-		}
-		writeSecret(w, http.StatusOK, s)
-		return nil
+		return a.ApplyChange(w, r, sub, c)
 	})
 }
 
@@ -91,8 +62,7 @@ func (a *API) Form(typ string) http.Handler {
 		if err != nil {
 			return err
 		}
-		WriteJSON(w, http.StatusOK, NewType(t, true))
-		return nil
+		return ServeForm(w, t)
 	})
 }
 

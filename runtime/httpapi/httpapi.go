@@ -22,7 +22,8 @@
 // Types with generated handlers (Config.Handlers, see TypeHandlers) are
 // served by them on their own routes; the others by generic handlers
 // that go through kind.Type. Generated handlers reuse the same plumbing:
-// ReadCreate, ReadUpdate, Secret, Versioned, WriteSecret, WriteProblem.
+// ReadCreate, CreateSecret, ReadChange, ApplyChange, ServeSecret and
+// ServeForm.
 package httpapi
 
 import (

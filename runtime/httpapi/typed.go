@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/secretgen/secretgen/runtime/access"
+	"github.com/secretgen/secretgen/runtime/kind"
 )
 
 // TypeHandlers are the handlers secretgen generates for one secret type.
@@ -120,9 +122,9 @@ func (a *API) ReadCreate(r *http.Request) (CreateRequest, error) {
 	return req, nil
 }
 
-// ReadUpdate reads the body of an update as ReadJSON does, and refuses
+// readUpdate reads the body of an update as ReadJSON does, and refuses
 // one without data.
-func (a *API) ReadUpdate(r *http.Request) (UpdateRequest, error) {
+func (a *API) readUpdate(r *http.Request) (UpdateRequest, error) {
 	var req UpdateRequest
 	if err := ReadJSON(r, a.maxBody, &req); err != nil {
 		return UpdateRequest{}, err
@@ -140,20 +142,74 @@ func (a *API) Secret(r *http.Request, sub access.Subject, typ string) (access.Se
 	return a.get(r, sub, typ)
 }
 
-// Versioned returns the path value {id}, checked to look like an id, and
-// the version the If-Match header names (428 when it is missing).
-func Versioned(r *http.Request) (id string, version int64, err error) {
-	return versioned(r)
-}
-
-// WriteSecret answers s with its version as ETag.
-func WriteSecret(w http.ResponseWriter, status int, s access.Secret) {
-	writeSecret(w, status, s)
-}
-
-// WriteCreated answers 201 with the new secret s, its ETag and its
-// Location.
-func WriteCreated(w http.ResponseWriter, s access.Secret) {
+// CreateSecret creates a secret of type typ from its canonical payload,
+// attached to groups, and answers 201 with it, its ETag and its Location.
+func (a *API) CreateSecret(w http.ResponseWriter, r *http.Request, sub access.Subject, typ string, payload []byte, groups []string) error {
+	s, err := a.svc.Create(r.Context(), sub, typ, payload, groups)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/api/secrets/"+url.PathEscape(s.ID))
 	writeSecret(w, http.StatusCreated, s)
+	return nil
+}
+
+// Change is an update as ReadChange checked it: the secret's id, the
+// version If-Match named, and the body's data.
+type Change struct {
+	ID      string
+	Version int64
+	Data    json.RawMessage
+}
+
+// ReadChange reads an update of the secret {id} of type typ: the id must
+// look like one, If-Match must name a version (428 when missing), the
+// body is read as ReadJSON does and must hold data, and the secret must
+// be one of type typ that sub may see (404 otherwise). With typ "" and no
+// path value {type}, the secret may be of any type, and the service
+// alone decides who may change it.
+func (a *API) ReadChange(r *http.Request, sub access.Subject, typ string) (Change, error) {
+	id, version, err := versioned(r)
+	if err != nil {
+		return Change{}, err
+	}
+	req, err := a.readUpdate(r)
+	if err != nil {
+		return Change{}, err
+	}
+	if typ != "" || r.PathValue("type") != "" {
+		if _, err := a.get(r, sub, typ); err != nil {
+			return Change{}, err
+		}
+	}
+	return Change{ID: id, Version: version, Data: req.Data}, nil
+}
+
+// ApplyChange updates the secret as c says and answers 200 with it and
+// its new ETag. The access layer keeps secret fields that c's data
+// leaves out or sends masked, then validates the result.
+func (a *API) ApplyChange(w http.ResponseWriter, r *http.Request, sub access.Subject, c Change) error {
+	s, err := a.svc.Update(r.Context(), sub, c.ID, c.Version, c.Data)
+	if err != nil {
+		return err
+	}
+	writeSecret(w, http.StatusOK, s)
+	return nil
+}
+
+// ServeSecret answers the secret {id} of type typ with its ETag; see
+// Secret for what is not found.
+func (a *API) ServeSecret(w http.ResponseWriter, r *http.Request, sub access.Subject, typ string) error {
+	s, err := a.get(r, sub, typ)
+	if err != nil {
+		return err
+	}
+	writeSecret(w, http.StatusOK, s)
+	return nil
+}
+
+// ServeForm answers the form schema of t with its JSON Schema.
+func ServeForm(w http.ResponseWriter, t kind.Type) error {
+	WriteJSON(w, http.StatusOK, NewType(t, true))
+	return nil
 }

@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/alias_field/input"
@@ -14,30 +13,11 @@ import (
 var TokenForm = kind.Form{
 	Type:  "Token",
 	Title: "Token",
-	Fields: []kind.Field{{
-		Name:     "Name",
-		Key:      "Name",
-		Kind:     kind.KindString,
-		Label:    "Name",
-		Default:  "default",
-		Rules:    "required,max=20",
-		Required: true,
-	}, {
-		Name:    "Port",
-		Key:     "Port",
-		Kind:    kind.KindUint,
-		Bits:    16,
-		Label:   "Port",
-		Default: "443",
-		Rules:   "gte=1",
-	}, {
-		Name:    "Scope",
-		Key:     "Scope",
-		Kind:    kind.KindStrings,
-		Label:   "Scope",
-		Default: "read,write",
-		Rules:   "min=1",
-	}},
+	Fields: []kind.Field{
+		{Name: "Name", Key: "Name", Kind: kind.KindString, Label: "Name", Default: "default", Rules: "required,max=20", Required: true},
+		{Name: "Port", Key: "Port", Kind: kind.KindUint, Bits: 16, Label: "Port", Default: "443", Rules: "gte=1"},
+		{Name: "Scope", Key: "Scope", Kind: kind.KindStrings, Label: "Scope", Default: "read,write", Rules: "min=1"},
+	},
 }
 
 //go:embed schemas/Token.schema.json
@@ -54,44 +34,23 @@ func DefaultToken() input.Token {
 
 // TokenType returns everything the runtime needs to handle input.Token.
 func TokenType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Token",
 		Form:        TokenForm,
 		Fingerprint: "4f88009407d6a064ba08749d0c173b3b",
 		Schema:      schemaToken,
-		Defaults:    defaultAnyToken,
-		Decode:      decodeAnyToken,
-		Encode:      encodeAnyToken,
-		Validate:    validateAnyToken,
-	}
+	}, DefaultToken, DecodeToken, EncodeToken, ValidateToken)
 }
 
-// defaultAnyToken and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyToken() any {
-	return DefaultToken()
-}
+// TokenRecord is one stored input.Token: its metadata in clear and its
+// decrypted fields.
+type TokenRecord = kind.Record[input.Token]
 
-func decodeAnyToken(data []byte, strict bool) (any, error) {
-	v, err := DecodeToken(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// TokenRepository stores input.Token values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type TokenRepository = kind.Repository[input.Token]
 
-func encodeAnyToken(v any) ([]byte, error) {
-	s, ok := v.(input.Token)
-	if !ok {
-		return nil, fmt.Errorf("encode Token: got %T, want input.Token", v)
-	}
-	return EncodeToken(s), nil
-}
-
-func validateAnyToken(v any) error {
-	s, ok := v.(input.Token)
-	if !ok {
-		return fmt.Errorf("validate Token: got %T, want input.Token", v)
-	}
-	return ValidateToken(s)
+// NewTokenRepository returns a repository of input.Token values over s.
+func NewTokenRepository(s kind.Store) TokenRepository {
+	return kind.NewRepository(s, "Token", DecodeToken, EncodeToken, ValidateToken)
 }

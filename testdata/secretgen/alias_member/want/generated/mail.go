@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/alias_member/input"
@@ -16,48 +15,14 @@ var MailForm = kind.Form{
 	Title:       "SMTP outgoing server",
 	Description: "An outgoing mail server, needed to send e-mail.",
 	Logo:        "https://www.thunderbird.net/media/img/thunderbird/favicon-196.png",
-	Fields: []kind.Field{{
-		Name:     "Name",
-		Key:      "Name",
-		Kind:     kind.KindString,
-		Label:    "Name",
-		Default:  "My SMTP server",
-		Rules:    "required",
-		Required: true,
-	}, {
-		Name:     "Host",
-		Key:      "Host",
-		Kind:     kind.KindString,
-		Label:    "Host",
-		Rules:    "required,hostname|ip",
-		Required: true,
-	}, {
-		Name:    "Port",
-		Key:     "Port",
-		Kind:    kind.KindInt,
-		Bits:    64,
-		Label:   "Port",
-		Default: "587",
-		Rules:   "min=1,max=65535",
-	}, {
-		Name:  "Username",
-		Key:   "Username",
-		Kind:  kind.KindString,
-		Label: "Username",
-	}, {
-		Name:  "Password",
-		Key:   "Password",
-		Kind:  kind.KindString,
-		Label: "Password",
-		Style: "secret",
-	}, {
-		Name:           "SenderAddress",
-		Key:            "SenderAddress",
-		Kind:           kind.KindString,
-		Label:          "Sender address",
-		SupportingText: "The From address of mail sent through this server.",
-		Rules:          "omitempty,email",
-	}},
+	Fields: []kind.Field{
+		{Name: "Name", Key: "Name", Kind: kind.KindString, Label: "Name", Default: "My SMTP server", Rules: "required", Required: true},
+		{Name: "Host", Key: "Host", Kind: kind.KindString, Label: "Host", Rules: "required,hostname|ip", Required: true},
+		{Name: "Port", Key: "Port", Kind: kind.KindInt, Bits: 64, Label: "Port", Default: "587", Rules: "min=1,max=65535"},
+		{Name: "Username", Key: "Username", Kind: kind.KindString, Label: "Username"},
+		{Name: "Password", Key: "Password", Kind: kind.KindString, Label: "Password", Style: "secret"},
+		{Name: "SenderAddress", Key: "SenderAddress", Kind: kind.KindString, Label: "Sender address", SupportingText: "The From address of mail sent through this server.", Rules: "omitempty,email"},
+	},
 }
 
 //go:embed schemas/Mail.schema.json
@@ -73,45 +38,24 @@ func DefaultMail() input.Mail {
 
 // MailType returns everything the runtime needs to handle input.Mail.
 func MailType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Mail",
 		Form:        MailForm,
 		Groups:      []string{"system"},
 		Fingerprint: "f03a119e97338d41539438444f99a2d8",
 		Schema:      schemaMail,
-		Defaults:    defaultAnyMail,
-		Decode:      decodeAnyMail,
-		Encode:      encodeAnyMail,
-		Validate:    validateAnyMail,
-	}
+	}, DefaultMail, DecodeMail, EncodeMail, ValidateMail)
 }
 
-// defaultAnyMail and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyMail() any {
-	return DefaultMail()
-}
+// MailRecord is one stored input.Mail: its metadata in clear and its
+// decrypted fields.
+type MailRecord = kind.Record[input.Mail]
 
-func decodeAnyMail(data []byte, strict bool) (any, error) {
-	v, err := DecodeMail(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// MailRepository stores input.Mail values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type MailRepository = kind.Repository[input.Mail]
 
-func encodeAnyMail(v any) ([]byte, error) {
-	s, ok := v.(input.Mail)
-	if !ok {
-		return nil, fmt.Errorf("encode Mail: got %T, want input.Mail", v)
-	}
-	return EncodeMail(s), nil
-}
-
-func validateAnyMail(v any) error {
-	s, ok := v.(input.Mail)
-	if !ok {
-		return fmt.Errorf("validate Mail: got %T, want input.Mail", v)
-	}
-	return ValidateMail(s)
+// NewMailRepository returns a repository of input.Mail values over s.
+func NewMailRepository(s kind.Store) MailRepository {
+	return kind.NewRepository(s, "Mail", DecodeMail, EncodeMail, ValidateMail)
 }

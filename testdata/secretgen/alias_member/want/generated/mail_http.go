@@ -36,55 +36,30 @@ func createMail(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub acce
 	if err := ValidateMail(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Mail", EncodeMail(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Mail", EncodeMail(v), req.Groups)
 }
 
 // getMail answers the secret {id}, which must be of type Mail;
 // the access layer masks secret fields for viewers.
 func getMail(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Mail")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Mail")
 }
 
-// updateMail replaces the data of the Mail secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateMail changes the Mail secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateMail(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Mail")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeMail(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Mail"); err != nil {
-		return err
-	}
-	if _, err := DecodeMail(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formMail answers MailForm with the JSON Schema of input.Mail.
 func formMail(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(MailType(), true))
-	return nil
+	return httpapi.ServeForm(w, MailType())
 }

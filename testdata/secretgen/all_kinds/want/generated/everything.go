@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 	"time"
 
 	"github.com/secretgen/secretgen/runtime/kind"
@@ -15,140 +14,28 @@ import (
 var EverythingForm = kind.Form{
 	Type:  "Everything",
 	Title: "Everything",
-	Fields: []kind.Field{{
-		Name:       "Text",
-		Key:        "text",
-		FormerKeys: []string{"body", "content"},
-		Kind:       kind.KindString,
-		Label:      "Text",
-		Style:      "multiline",
-		Rules:      "omitempty,min=2,max=100",
-	}, {
-		Name:    "Flag",
-		Key:     "flag",
-		Kind:    kind.KindBool,
-		Label:   "Flag",
-		Default: "true",
-	}, {
-		Name:  "I",
-		Key:   "i",
-		Kind:  kind.KindInt,
-		Bits:  64,
-		Label: "I",
-		Rules: "gt=-5,lt=5",
-	}, {
-		Name:    "I8",
-		Key:     "i8",
-		Kind:    kind.KindInt,
-		Bits:    8,
-		Label:   "I8",
-		Default: "-7",
-	}, {
-		Name:  "I16",
-		Key:   "i16",
-		Kind:  kind.KindInt,
-		Bits:  16,
-		Label: "I16",
-	}, {
-		Name:  "I32",
-		Key:   "i32",
-		Kind:  kind.KindInt,
-		Bits:  32,
-		Label: "I32",
-		Rules: "oneof=1 2 3",
-	}, {
-		Name:  "I64",
-		Key:   "i64",
-		Kind:  kind.KindInt,
-		Bits:  64,
-		Label: "I64",
-	}, {
-		Name:  "U",
-		Key:   "u",
-		Kind:  kind.KindUint,
-		Bits:  64,
-		Label: "U",
-	}, {
-		Name:  "U8",
-		Key:   "u8",
-		Kind:  kind.KindUint,
-		Bits:  8,
-		Label: "U8",
-		Rules: "lte=200",
-	}, {
-		Name:  "U16",
-		Key:   "u16",
-		Kind:  kind.KindUint,
-		Bits:  16,
-		Label: "U16",
-	}, {
-		Name:  "U32",
-		Key:   "u32",
-		Kind:  kind.KindUint,
-		Bits:  32,
-		Label: "U32",
-	}, {
-		Name:    "U64",
-		Key:     "u64",
-		Kind:    kind.KindUint,
-		Bits:    64,
-		Label:   "U64",
-		Default: "18446744073709551615",
-	}, {
-		Name:    "F32",
-		Key:     "f32",
-		Kind:    kind.KindFloat,
-		Bits:    32,
-		Label:   "F32",
-		Default: "1.5",
-	}, {
-		Name:  "F64",
-		Key:   "f64",
-		Kind:  kind.KindFloat,
-		Bits:  64,
-		Label: "F64",
-		Rules: "min=0.5",
-	}, {
-		Name:    "Timeout",
-		Key:     "timeout",
-		Kind:    kind.KindDuration,
-		Label:   "Timeout",
-		Default: "1m30s",
-		Rules:   "min=1s,max=1h",
-	}, {
-		Name:    "Since",
-		Key:     "since",
-		Kind:    kind.KindTime,
-		Label:   "Since",
-		Default: "2024-01-02T03:04:05Z",
-	}, {
-		Name:    "Tags",
-		Key:     "tags",
-		Kind:    kind.KindStrings,
-		Label:   "Tags",
-		Default: "a,b",
-		Rules:   "max=5,dive,email",
-	}, {
-		Name:    "Level",
-		Key:     "level",
-		Kind:    kind.KindString,
-		Label:   "Level",
-		Default: "info",
-		Rules:   "oneof=debug info warn",
-	}, {
-		Name:  "ID",
-		Key:   "id",
-		Kind:  kind.KindString,
-		Label: "ID",
-		Rules: "omitempty,uuid4",
-	}, {
-		Name:     "Endpoint",
-		Key:      "endpoint",
-		Kind:     kind.KindString,
-		Label:    "Endpoint",
-		Rules:    "required,url|ipv4|ipv6|fqdn|hostname_rfc1123",
-		Required: true,
-	}},
+	Fields: []kind.Field{
+		{Name: "Text", Key: "text", FormerKeys: []string{"body", "content"}, Kind: kind.KindString, Label: "Text", Style: "multiline", Rules: "omitempty,min=2,max=100"},
+		{Name: "Flag", Key: "flag", Kind: kind.KindBool, Label: "Flag", Default: "true"},
+		{Name: "I", Key: "i", Kind: kind.KindInt, Bits: 64, Label: "I", Rules: "gt=-5,lt=5"},
+		{Name: "I8", Key: "i8", Kind: kind.KindInt, Bits: 8, Label: "I8", Default: "-7"},
+		{Name: "I16", Key: "i16", Kind: kind.KindInt, Bits: 16, Label: "I16"},
+		{Name: "I32", Key: "i32", Kind: kind.KindInt, Bits: 32, Label: "I32", Rules: "oneof=1 2 3"},
+		{Name: "I64", Key: "i64", Kind: kind.KindInt, Bits: 64, Label: "I64"},
+		{Name: "U", Key: "u", Kind: kind.KindUint, Bits: 64, Label: "U"},
+		{Name: "U8", Key: "u8", Kind: kind.KindUint, Bits: 8, Label: "U8", Rules: "lte=200"},
+		{Name: "U16", Key: "u16", Kind: kind.KindUint, Bits: 16, Label: "U16"},
+		{Name: "U32", Key: "u32", Kind: kind.KindUint, Bits: 32, Label: "U32"},
+		{Name: "U64", Key: "u64", Kind: kind.KindUint, Bits: 64, Label: "U64", Default: "18446744073709551615"},
+		{Name: "F32", Key: "f32", Kind: kind.KindFloat, Bits: 32, Label: "F32", Default: "1.5"},
+		{Name: "F64", Key: "f64", Kind: kind.KindFloat, Bits: 64, Label: "F64", Rules: "min=0.5"},
+		{Name: "Timeout", Key: "timeout", Kind: kind.KindDuration, Label: "Timeout", Default: "1m30s", Rules: "min=1s,max=1h"},
+		{Name: "Since", Key: "since", Kind: kind.KindTime, Label: "Since", Default: "2024-01-02T03:04:05Z"},
+		{Name: "Tags", Key: "tags", Kind: kind.KindStrings, Label: "Tags", Default: "a,b", Rules: "max=5,dive,email"},
+		{Name: "Level", Key: "level", Kind: kind.KindString, Label: "Level", Default: "info", Rules: "oneof=debug info warn"},
+		{Name: "ID", Key: "id", Kind: kind.KindString, Label: "ID", Rules: "omitempty,uuid4"},
+		{Name: "Endpoint", Key: "endpoint", Kind: kind.KindString, Label: "Endpoint", Rules: "required,url|ipv4|ipv6|fqdn|hostname_rfc1123", Required: true},
+	},
 }
 
 //go:embed schemas/Everything.schema.json
@@ -170,44 +57,23 @@ func DefaultEverything() input.Everything {
 
 // EverythingType returns everything the runtime needs to handle input.Everything.
 func EverythingType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Everything",
 		Form:        EverythingForm,
 		Fingerprint: "91e2911b3df52176b5fe6954befaa256",
 		Schema:      schemaEverything,
-		Defaults:    defaultAnyEverything,
-		Decode:      decodeAnyEverything,
-		Encode:      encodeAnyEverything,
-		Validate:    validateAnyEverything,
-	}
+	}, DefaultEverything, DecodeEverything, EncodeEverything, ValidateEverything)
 }
 
-// defaultAnyEverything and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyEverything() any {
-	return DefaultEverything()
-}
+// EverythingRecord is one stored input.Everything: its metadata in clear and its
+// decrypted fields.
+type EverythingRecord = kind.Record[input.Everything]
 
-func decodeAnyEverything(data []byte, strict bool) (any, error) {
-	v, err := DecodeEverything(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// EverythingRepository stores input.Everything values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type EverythingRepository = kind.Repository[input.Everything]
 
-func encodeAnyEverything(v any) ([]byte, error) {
-	s, ok := v.(input.Everything)
-	if !ok {
-		return nil, fmt.Errorf("encode Everything: got %T, want input.Everything", v)
-	}
-	return EncodeEverything(s), nil
-}
-
-func validateAnyEverything(v any) error {
-	s, ok := v.(input.Everything)
-	if !ok {
-		return fmt.Errorf("validate Everything: got %T, want input.Everything", v)
-	}
-	return ValidateEverything(s)
+// NewEverythingRepository returns a repository of input.Everything values over s.
+func NewEverythingRepository(s kind.Store) EverythingRepository {
+	return kind.NewRepository(s, "Everything", DecodeEverything, EncodeEverything, ValidateEverything)
 }

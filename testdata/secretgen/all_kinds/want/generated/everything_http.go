@@ -36,55 +36,30 @@ func createEverything(a *httpapi.API, w http.ResponseWriter, r *http.Request, su
 	if err := ValidateEverything(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Everything", EncodeEverything(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Everything", EncodeEverything(v), req.Groups)
 }
 
 // getEverything answers the secret {id}, which must be of type Everything;
 // the access layer masks secret fields for viewers.
 func getEverything(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Everything")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Everything")
 }
 
-// updateEverything replaces the data of the Everything secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateEverything changes the Everything secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateEverything(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Everything")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeEverything(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Everything"); err != nil {
-		return err
-	}
-	if _, err := DecodeEverything(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formEverything answers EverythingForm with the JSON Schema of input.Everything.
 func formEverything(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(EverythingType(), true))
-	return nil
+	return httpapi.ServeForm(w, EverythingType())
 }

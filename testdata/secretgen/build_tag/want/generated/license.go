@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/build_tag/input"
@@ -14,15 +13,9 @@ import (
 var LicenseForm = kind.Form{
 	Type:  "License",
 	Title: "License",
-	Fields: []kind.Field{{
-		Name:     "Key",
-		Key:      "Key",
-		Kind:     kind.KindString,
-		Label:    "Key",
-		Style:    "secret",
-		Rules:    "required,len=16",
-		Required: true,
-	}},
+	Fields: []kind.Field{
+		{Name: "Key", Key: "Key", Kind: kind.KindString, Label: "Key", Style: "secret", Rules: "required,len=16", Required: true},
+	},
 }
 
 //go:embed schemas/License.schema.json
@@ -36,44 +29,23 @@ func DefaultLicense() input.License {
 
 // LicenseType returns everything the runtime needs to handle input.License.
 func LicenseType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "License",
 		Form:        LicenseForm,
 		Fingerprint: "eaffda71b0af75cfaac93b7541628786",
 		Schema:      schemaLicense,
-		Defaults:    defaultAnyLicense,
-		Decode:      decodeAnyLicense,
-		Encode:      encodeAnyLicense,
-		Validate:    validateAnyLicense,
-	}
+	}, DefaultLicense, DecodeLicense, EncodeLicense, ValidateLicense)
 }
 
-// defaultAnyLicense and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyLicense() any {
-	return DefaultLicense()
-}
+// LicenseRecord is one stored input.License: its metadata in clear and its
+// decrypted fields.
+type LicenseRecord = kind.Record[input.License]
 
-func decodeAnyLicense(data []byte, strict bool) (any, error) {
-	v, err := DecodeLicense(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// LicenseRepository stores input.License values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type LicenseRepository = kind.Repository[input.License]
 
-func encodeAnyLicense(v any) ([]byte, error) {
-	s, ok := v.(input.License)
-	if !ok {
-		return nil, fmt.Errorf("encode License: got %T, want input.License", v)
-	}
-	return EncodeLicense(s), nil
-}
-
-func validateAnyLicense(v any) error {
-	s, ok := v.(input.License)
-	if !ok {
-		return fmt.Errorf("validate License: got %T, want input.License", v)
-	}
-	return ValidateLicense(s)
+// NewLicenseRepository returns a repository of input.License values over s.
+func NewLicenseRepository(s kind.Store) LicenseRepository {
+	return kind.NewRepository(s, "License", DecodeLicense, EncodeLicense, ValidateLicense)
 }

@@ -36,55 +36,30 @@ func createLicense(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub a
 	if err := ValidateLicense(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "License", EncodeLicense(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "License", EncodeLicense(v), req.Groups)
 }
 
 // getLicense answers the secret {id}, which must be of type License;
 // the access layer masks secret fields for viewers.
 func getLicense(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "License")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "License")
 }
 
-// updateLicense replaces the data of the License secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateLicense changes the License secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateLicense(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "License")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeLicense(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "License"); err != nil {
-		return err
-	}
-	if _, err := DecodeLicense(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formLicense answers LicenseForm with the JSON Schema of input.License.
 func formLicense(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(LicenseType(), true))
-	return nil
+	return httpapi.ServeForm(w, LicenseType())
 }

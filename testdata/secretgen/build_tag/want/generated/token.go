@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/build_tag/input"
@@ -14,13 +13,9 @@ import (
 var TokenForm = kind.Form{
 	Type:  "Token",
 	Title: "Token",
-	Fields: []kind.Field{{
-		Name:  "Value",
-		Key:   "Value",
-		Kind:  kind.KindString,
-		Label: "Value",
-		Style: "secret",
-	}},
+	Fields: []kind.Field{
+		{Name: "Value", Key: "Value", Kind: kind.KindString, Label: "Value", Style: "secret"},
+	},
 }
 
 //go:embed schemas/Token.schema.json
@@ -34,44 +29,23 @@ func DefaultToken() input.Token {
 
 // TokenType returns everything the runtime needs to handle input.Token.
 func TokenType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Token",
 		Form:        TokenForm,
 		Fingerprint: "4cbad5e5c610604895408a4bfb00aab8",
 		Schema:      schemaToken,
-		Defaults:    defaultAnyToken,
-		Decode:      decodeAnyToken,
-		Encode:      encodeAnyToken,
-		Validate:    validateAnyToken,
-	}
+	}, DefaultToken, DecodeToken, EncodeToken, ValidateToken)
 }
 
-// defaultAnyToken and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyToken() any {
-	return DefaultToken()
-}
+// TokenRecord is one stored input.Token: its metadata in clear and its
+// decrypted fields.
+type TokenRecord = kind.Record[input.Token]
 
-func decodeAnyToken(data []byte, strict bool) (any, error) {
-	v, err := DecodeToken(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// TokenRepository stores input.Token values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type TokenRepository = kind.Repository[input.Token]
 
-func encodeAnyToken(v any) ([]byte, error) {
-	s, ok := v.(input.Token)
-	if !ok {
-		return nil, fmt.Errorf("encode Token: got %T, want input.Token", v)
-	}
-	return EncodeToken(s), nil
-}
-
-func validateAnyToken(v any) error {
-	s, ok := v.(input.Token)
-	if !ok {
-		return fmt.Errorf("validate Token: got %T, want input.Token", v)
-	}
-	return ValidateToken(s)
+// NewTokenRepository returns a repository of input.Token values over s.
+func NewTokenRepository(s kind.Store) TokenRepository {
+	return kind.NewRepository(s, "Token", DecodeToken, EncodeToken, ValidateToken)
 }

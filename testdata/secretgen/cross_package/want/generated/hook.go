@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/cross_package/input/types"
@@ -14,20 +13,10 @@ import (
 var HookForm = kind.Form{
 	Type:  "Hook",
 	Title: "Hook",
-	Fields: []kind.Field{{
-		Name:     "URL",
-		Key:      "URL",
-		Kind:     kind.KindString,
-		Label:    "URL",
-		Rules:    "required,http_url",
-		Required: true,
-	}, {
-		Name:  "Token",
-		Key:   "Token",
-		Kind:  kind.KindString,
-		Label: "Token",
-		Style: "secret",
-	}},
+	Fields: []kind.Field{
+		{Name: "URL", Key: "URL", Kind: kind.KindString, Label: "URL", Rules: "required,http_url", Required: true},
+		{Name: "Token", Key: "Token", Kind: kind.KindString, Label: "Token", Style: "secret"},
+	},
 }
 
 //go:embed schemas/Hook.schema.json
@@ -41,44 +30,23 @@ func DefaultHook() types.Webhook {
 
 // HookType returns everything the runtime needs to handle types.Webhook.
 func HookType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Hook",
 		Form:        HookForm,
 		Fingerprint: "9b0ac1ad8180f89b668f1a0cf2f8fd71",
 		Schema:      schemaHook,
-		Defaults:    defaultAnyHook,
-		Decode:      decodeAnyHook,
-		Encode:      encodeAnyHook,
-		Validate:    validateAnyHook,
-	}
+	}, DefaultHook, DecodeHook, EncodeHook, ValidateHook)
 }
 
-// defaultAnyHook and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyHook() any {
-	return DefaultHook()
-}
+// HookRecord is one stored types.Webhook: its metadata in clear and its
+// decrypted fields.
+type HookRecord = kind.Record[types.Webhook]
 
-func decodeAnyHook(data []byte, strict bool) (any, error) {
-	v, err := DecodeHook(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// HookRepository stores types.Webhook values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type HookRepository = kind.Repository[types.Webhook]
 
-func encodeAnyHook(v any) ([]byte, error) {
-	s, ok := v.(types.Webhook)
-	if !ok {
-		return nil, fmt.Errorf("encode Hook: got %T, want types.Webhook", v)
-	}
-	return EncodeHook(s), nil
-}
-
-func validateAnyHook(v any) error {
-	s, ok := v.(types.Webhook)
-	if !ok {
-		return fmt.Errorf("validate Hook: got %T, want types.Webhook", v)
-	}
-	return ValidateHook(s)
+// NewHookRepository returns a repository of types.Webhook values over s.
+func NewHookRepository(s kind.Store) HookRepository {
+	return kind.NewRepository(s, "Hook", DecodeHook, EncodeHook, ValidateHook)
 }

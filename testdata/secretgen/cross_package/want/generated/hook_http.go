@@ -36,55 +36,30 @@ func createHook(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub acce
 	if err := ValidateHook(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Hook", EncodeHook(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Hook", EncodeHook(v), req.Groups)
 }
 
 // getHook answers the secret {id}, which must be of type Hook;
 // the access layer masks secret fields for viewers.
 func getHook(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Hook")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Hook")
 }
 
-// updateHook replaces the data of the Hook secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateHook changes the Hook secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateHook(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Hook")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeHook(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Hook"); err != nil {
-		return err
-	}
-	if _, err := DecodeHook(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formHook answers HookForm with the JSON Schema of types.Webhook.
 func formHook(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(HookType(), true))
-	return nil
+	return httpapi.ServeForm(w, HookType())
 }

@@ -36,55 +36,30 @@ func createToken(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub acc
 	if err := ValidateToken(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Token", EncodeToken(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Token", EncodeToken(v), req.Groups)
 }
 
 // getToken answers the secret {id}, which must be of type Token;
 // the access layer masks secret fields for viewers.
 func getToken(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Token")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Token")
 }
 
-// updateToken replaces the data of the Token secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateToken changes the Token secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateToken(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Token")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeToken(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Token"); err != nil {
-		return err
-	}
-	if _, err := DecodeToken(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formToken answers TokenForm with the JSON Schema of input.Token.
 func formToken(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(TokenType(), true))
-	return nil
+	return httpapi.ServeForm(w, TokenType())
 }

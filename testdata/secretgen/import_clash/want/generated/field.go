@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	kind1 "github.com/secretgen/secretgen/testdata/secretgen/import_clash/input/kind"
@@ -14,19 +13,10 @@ import (
 var FieldForm = kind.Form{
 	Type:  "Field",
 	Title: "Field",
-	Fields: []kind.Field{{
-		Name:     "Rules",
-		Key:      "Rules",
-		Kind:     kind.KindString,
-		Label:    "Rules",
-		Rules:    "required",
-		Required: true,
-	}, {
-		Name:  "Codec",
-		Key:   "Codec",
-		Kind:  kind.KindString,
-		Label: "Codec",
-	}},
+	Fields: []kind.Field{
+		{Name: "Rules", Key: "Rules", Kind: kind.KindString, Label: "Rules", Rules: "required", Required: true},
+		{Name: "Codec", Key: "Codec", Kind: kind.KindString, Label: "Codec"},
+	},
 }
 
 //go:embed schemas/Field.schema.json
@@ -40,44 +30,23 @@ func DefaultField() kind1.Field {
 
 // FieldType returns everything the runtime needs to handle kind.Field.
 func FieldType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Field",
 		Form:        FieldForm,
 		Fingerprint: "fe68c9bd4bf9fbdd0b86e0db82483a39",
 		Schema:      schemaField,
-		Defaults:    defaultAnyField,
-		Decode:      decodeAnyField,
-		Encode:      encodeAnyField,
-		Validate:    validateAnyField,
-	}
+	}, DefaultField, DecodeField, EncodeField, ValidateField)
 }
 
-// defaultAnyField and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyField() any {
-	return DefaultField()
-}
+// FieldRecord is one stored kind.Field: its metadata in clear and its
+// decrypted fields.
+type FieldRecord = kind.Record[kind1.Field]
 
-func decodeAnyField(data []byte, strict bool) (any, error) {
-	v, err := DecodeField(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// FieldRepository stores kind.Field values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type FieldRepository = kind.Repository[kind1.Field]
 
-func encodeAnyField(v any) ([]byte, error) {
-	s, ok := v.(kind1.Field)
-	if !ok {
-		return nil, fmt.Errorf("encode Field: got %T, want kind.Field", v)
-	}
-	return EncodeField(s), nil
-}
-
-func validateAnyField(v any) error {
-	s, ok := v.(kind1.Field)
-	if !ok {
-		return fmt.Errorf("validate Field: got %T, want kind.Field", v)
-	}
-	return ValidateField(s)
+// NewFieldRepository returns a repository of kind.Field values over s.
+func NewFieldRepository(s kind.Store) FieldRepository {
+	return kind.NewRepository(s, "Field", DecodeField, EncodeField, ValidateField)
 }

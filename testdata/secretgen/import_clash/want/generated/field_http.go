@@ -36,55 +36,30 @@ func createField(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub acc
 	if err := ValidateField(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Field", EncodeField(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Field", EncodeField(v), req.Groups)
 }
 
 // getField answers the secret {id}, which must be of type Field;
 // the access layer masks secret fields for viewers.
 func getField(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Field")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Field")
 }
 
-// updateField replaces the data of the Field secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateField changes the Field secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateField(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Field")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeField(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Field"); err != nil {
-		return err
-	}
-	if _, err := DecodeField(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formField answers FieldForm with the JSON Schema of kind.Field.
 func formField(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(FieldType(), true))
-	return nil
+	return httpapi.ServeForm(w, FieldType())
 }

@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/local_names/input"
@@ -14,80 +13,22 @@ import (
 var TokenForm = kind.Form{
 	Type:  "Token",
 	Title: "Token",
-	Fields: []kind.Field{{
-		Name:     "V10",
-		Key:      "V10",
-		Kind:     kind.KindString,
-		Label:    "V10",
-		Rules:    "required",
-		Required: true,
-	}, {
-		Name:  "Type",
-		Key:   "Type",
-		Kind:  kind.KindString,
-		Label: "Type",
-	}, {
-		Name:  "Err",
-		Key:   "Err",
-		Kind:  kind.KindString,
-		Label: "Err",
-	}, {
-		Name:  "Ctx",
-		Key:   "Ctx",
-		Kind:  kind.KindString,
-		Label: "Ctx",
-	}, {
-		Name:  "V",
-		Key:   "V",
-		Kind:  kind.KindString,
-		Label: "V",
-	}, {
-		Name:  "D",
-		Key:   "D",
-		Kind:  kind.KindString,
-		Label: "D",
-	}, {
-		Name:  "B",
-		Key:   "B",
-		Kind:  kind.KindInt,
-		Bits:  64,
-		Label: "B",
-	}, {
-		Name:  "Data",
-		Key:   "Data",
-		Kind:  kind.KindString,
-		Label: "Data",
-	}, {
-		Name:  "Strict",
-		Key:   "Strict",
-		Kind:  kind.KindBool,
-		Label: "Strict",
-	}, {
-		Name:  "Kind",
-		Key:   "Kind",
-		Kind:  kind.KindString,
-		Label: "Kind",
-	}, {
-		Name:  "Codec",
-		Key:   "Codec",
-		Kind:  kind.KindString,
-		Label: "Codec",
-	}, {
-		Name:  "Errs",
-		Key:   "Errs",
-		Kind:  kind.KindString,
-		Label: "Errs",
-	}, {
-		Name:  "Item",
-		Key:   "Item",
-		Kind:  kind.KindString,
-		Label: "Item",
-	}, {
-		Name:  "Store",
-		Key:   "Store",
-		Kind:  kind.KindString,
-		Label: "Store",
-	}},
+	Fields: []kind.Field{
+		{Name: "V10", Key: "V10", Kind: kind.KindString, Label: "V10", Rules: "required", Required: true},
+		{Name: "Type", Key: "Type", Kind: kind.KindString, Label: "Type"},
+		{Name: "Err", Key: "Err", Kind: kind.KindString, Label: "Err"},
+		{Name: "Ctx", Key: "Ctx", Kind: kind.KindString, Label: "Ctx"},
+		{Name: "V", Key: "V", Kind: kind.KindString, Label: "V"},
+		{Name: "D", Key: "D", Kind: kind.KindString, Label: "D"},
+		{Name: "B", Key: "B", Kind: kind.KindInt, Bits: 64, Label: "B"},
+		{Name: "Data", Key: "Data", Kind: kind.KindString, Label: "Data"},
+		{Name: "Strict", Key: "Strict", Kind: kind.KindBool, Label: "Strict"},
+		{Name: "Kind", Key: "Kind", Kind: kind.KindString, Label: "Kind"},
+		{Name: "Codec", Key: "Codec", Kind: kind.KindString, Label: "Codec"},
+		{Name: "Errs", Key: "Errs", Kind: kind.KindString, Label: "Errs"},
+		{Name: "Item", Key: "Item", Kind: kind.KindString, Label: "Item"},
+		{Name: "Store", Key: "Store", Kind: kind.KindString, Label: "Store"},
+	},
 }
 
 //go:embed schemas/Token.schema.json
@@ -101,44 +42,23 @@ func DefaultToken() input.Token {
 
 // TokenType returns everything the runtime needs to handle input.Token.
 func TokenType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Token",
 		Form:        TokenForm,
 		Fingerprint: "029420ad312677a1038cdfdb24270557",
 		Schema:      schemaToken,
-		Defaults:    defaultAnyToken,
-		Decode:      decodeAnyToken,
-		Encode:      encodeAnyToken,
-		Validate:    validateAnyToken,
-	}
+	}, DefaultToken, DecodeToken, EncodeToken, ValidateToken)
 }
 
-// defaultAnyToken and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyToken() any {
-	return DefaultToken()
-}
+// TokenRecord is one stored input.Token: its metadata in clear and its
+// decrypted fields.
+type TokenRecord = kind.Record[input.Token]
 
-func decodeAnyToken(data []byte, strict bool) (any, error) {
-	v, err := DecodeToken(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// TokenRepository stores input.Token values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type TokenRepository = kind.Repository[input.Token]
 
-func encodeAnyToken(v any) ([]byte, error) {
-	s, ok := v.(input.Token)
-	if !ok {
-		return nil, fmt.Errorf("encode Token: got %T, want input.Token", v)
-	}
-	return EncodeToken(s), nil
-}
-
-func validateAnyToken(v any) error {
-	s, ok := v.(input.Token)
-	if !ok {
-		return fmt.Errorf("validate Token: got %T, want input.Token", v)
-	}
-	return ValidateToken(s)
+// NewTokenRepository returns a repository of input.Token values over s.
+func NewTokenRepository(s kind.Store) TokenRepository {
+	return kind.NewRepository(s, "Token", DecodeToken, EncodeToken, ValidateToken)
 }

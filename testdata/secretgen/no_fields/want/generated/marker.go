@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/no_fields/input"
@@ -28,44 +27,23 @@ func DefaultMarker() input.Marker {
 
 // MarkerType returns everything the runtime needs to handle input.Marker.
 func MarkerType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Marker",
 		Form:        MarkerForm,
 		Fingerprint: "03b113c5d3204c2e7ab520ff5778322b",
 		Schema:      schemaMarker,
-		Defaults:    defaultAnyMarker,
-		Decode:      decodeAnyMarker,
-		Encode:      encodeAnyMarker,
-		Validate:    validateAnyMarker,
-	}
+	}, DefaultMarker, DecodeMarker, EncodeMarker, ValidateMarker)
 }
 
-// defaultAnyMarker and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyMarker() any {
-	return DefaultMarker()
-}
+// MarkerRecord is one stored input.Marker: its metadata in clear and its
+// decrypted fields.
+type MarkerRecord = kind.Record[input.Marker]
 
-func decodeAnyMarker(data []byte, strict bool) (any, error) {
-	v, err := DecodeMarker(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// MarkerRepository stores input.Marker values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type MarkerRepository = kind.Repository[input.Marker]
 
-func encodeAnyMarker(v any) ([]byte, error) {
-	s, ok := v.(input.Marker)
-	if !ok {
-		return nil, fmt.Errorf("encode Marker: got %T, want input.Marker", v)
-	}
-	return EncodeMarker(s), nil
-}
-
-func validateAnyMarker(v any) error {
-	s, ok := v.(input.Marker)
-	if !ok {
-		return fmt.Errorf("validate Marker: got %T, want input.Marker", v)
-	}
-	return ValidateMarker(s)
+// NewMarkerRepository returns a repository of input.Marker values over s.
+func NewMarkerRepository(s kind.Store) MarkerRepository {
+	return kind.NewRepository(s, "Marker", DecodeMarker, EncodeMarker, ValidateMarker)
 }

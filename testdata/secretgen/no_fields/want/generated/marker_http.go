@@ -36,55 +36,30 @@ func createMarker(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub ac
 	if err := ValidateMarker(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Marker", EncodeMarker(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Marker", EncodeMarker(v), req.Groups)
 }
 
 // getMarker answers the secret {id}, which must be of type Marker;
 // the access layer masks secret fields for viewers.
 func getMarker(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Marker")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Marker")
 }
 
-// updateMarker replaces the data of the Marker secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateMarker changes the Marker secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateMarker(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Marker")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeMarker(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Marker"); err != nil {
-		return err
-	}
-	if _, err := DecodeMarker(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formMarker answers MarkerForm with the JSON Schema of input.Marker.
 func formMarker(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(MarkerType(), true))
-	return nil
+	return httpapi.ServeForm(w, MarkerType())
 }

@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/two_blank_fields/input"
@@ -16,15 +15,9 @@ var TokenForm = kind.Form{
 	Title:       "API token",
 	Description: "A token for the API.",
 	Logo:        "89504e470d0a1a0a",
-	Fields: []kind.Field{{
-		Name:     "Value",
-		Key:      "Value",
-		Kind:     kind.KindString,
-		Label:    "Value",
-		Style:    "secret",
-		Rules:    "required",
-		Required: true,
-	}},
+	Fields: []kind.Field{
+		{Name: "Value", Key: "Value", Kind: kind.KindString, Label: "Value", Style: "secret", Rules: "required", Required: true},
+	},
 }
 
 //go:embed schemas/Token.schema.json
@@ -38,45 +31,24 @@ func DefaultToken() input.Token {
 
 // TokenType returns everything the runtime needs to handle input.Token.
 func TokenType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Token",
 		Form:        TokenForm,
 		Groups:      []string{"ops", "system"},
 		Fingerprint: "4cbad5e5c610604895408a4bfb00aab8",
 		Schema:      schemaToken,
-		Defaults:    defaultAnyToken,
-		Decode:      decodeAnyToken,
-		Encode:      encodeAnyToken,
-		Validate:    validateAnyToken,
-	}
+	}, DefaultToken, DecodeToken, EncodeToken, ValidateToken)
 }
 
-// defaultAnyToken and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyToken() any {
-	return DefaultToken()
-}
+// TokenRecord is one stored input.Token: its metadata in clear and its
+// decrypted fields.
+type TokenRecord = kind.Record[input.Token]
 
-func decodeAnyToken(data []byte, strict bool) (any, error) {
-	v, err := DecodeToken(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// TokenRepository stores input.Token values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type TokenRepository = kind.Repository[input.Token]
 
-func encodeAnyToken(v any) ([]byte, error) {
-	s, ok := v.(input.Token)
-	if !ok {
-		return nil, fmt.Errorf("encode Token: got %T, want input.Token", v)
-	}
-	return EncodeToken(s), nil
-}
-
-func validateAnyToken(v any) error {
-	s, ok := v.(input.Token)
-	if !ok {
-		return fmt.Errorf("validate Token: got %T, want input.Token", v)
-	}
-	return ValidateToken(s)
+// NewTokenRepository returns a repository of input.Token values over s.
+func NewTokenRepository(s kind.Store) TokenRepository {
+	return kind.NewRepository(s, "Token", DecodeToken, EncodeToken, ValidateToken)
 }

@@ -4,7 +4,6 @@ package generated
 
 import (
 	_ "embed"
-	"fmt"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/testdata/secretgen/two_interfaces/input"
@@ -14,15 +13,9 @@ import (
 var CertForm = kind.Form{
 	Type:  "Cert",
 	Title: "Cert",
-	Fields: []kind.Field{{
-		Name:     "Chain",
-		Key:      "Chain",
-		Kind:     kind.KindString,
-		Label:    "Chain",
-		Style:    "multiline",
-		Rules:    "required",
-		Required: true,
-	}},
+	Fields: []kind.Field{
+		{Name: "Chain", Key: "Chain", Kind: kind.KindString, Label: "Chain", Style: "multiline", Rules: "required", Required: true},
+	},
 }
 
 //go:embed schemas/Cert.schema.json
@@ -36,44 +29,23 @@ func DefaultCert() input.Cert {
 
 // CertType returns everything the runtime needs to handle input.Cert.
 func CertType() kind.Type {
-	return kind.Type{
+	return kind.Bind(kind.Type{
 		Name:        "Cert",
 		Form:        CertForm,
 		Fingerprint: "8a8af8f8e049d25b02f6718ce9919127",
 		Schema:      schemaCert,
-		Defaults:    defaultAnyCert,
-		Decode:      decodeAnyCert,
-		Encode:      encodeAnyCert,
-		Validate:    validateAnyCert,
-	}
+	}, DefaultCert, DecodeCert, EncodeCert, ValidateCert)
 }
 
-// defaultAnyCert and the three functions below adapt the typed functions
-// of the type to the signatures of kind.Type.
-func defaultAnyCert() any {
-	return DefaultCert()
-}
+// CertRecord is one stored input.Cert: its metadata in clear and its
+// decrypted fields.
+type CertRecord = kind.Record[input.Cert]
 
-func decodeAnyCert(data []byte, strict bool) (any, error) {
-	v, err := DecodeCert(data, strict)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
+// CertRepository stores input.Cert values through a kind.Store, which encrypts
+// them. Create and Update validate before storing.
+type CertRepository = kind.Repository[input.Cert]
 
-func encodeAnyCert(v any) ([]byte, error) {
-	s, ok := v.(input.Cert)
-	if !ok {
-		return nil, fmt.Errorf("encode Cert: got %T, want input.Cert", v)
-	}
-	return EncodeCert(s), nil
-}
-
-func validateAnyCert(v any) error {
-	s, ok := v.(input.Cert)
-	if !ok {
-		return fmt.Errorf("validate Cert: got %T, want input.Cert", v)
-	}
-	return ValidateCert(s)
+// NewCertRepository returns a repository of input.Cert values over s.
+func NewCertRepository(s kind.Store) CertRepository {
+	return kind.NewRepository(s, "Cert", DecodeCert, EncodeCert, ValidateCert)
 }

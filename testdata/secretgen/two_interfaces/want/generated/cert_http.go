@@ -36,55 +36,30 @@ func createCert(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub acce
 	if err := ValidateCert(v); err != nil {
 		return err
 	}
-
-	s, err := a.Service().Create(r.Context(), sub, "Cert", EncodeCert(v), req.Groups)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteCreated(w, s)
-	return nil
+	return a.CreateSecret(w, r, sub, "Cert", EncodeCert(v), req.Groups)
 }
 
 // getCert answers the secret {id}, which must be of type Cert;
 // the access layer masks secret fields for viewers.
 func getCert(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	s, err := a.Secret(r, sub, "Cert")
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ServeSecret(w, r, sub, "Cert")
 }
 
-// updateCert replaces the data of the Cert secret {id} at the
-// version If-Match names. The data is decoded strictly here; the access
-// layer keeps secret fields sent masked or left out, then validates.
+// updateCert changes the Cert secret {id} at the version If-Match
+// names. The data is decoded strictly here; the access layer keeps secret
+// fields sent masked or left out, then validates.
 func updateCert(a *httpapi.API, w http.ResponseWriter, r *http.Request, sub access.Subject) error {
-	id, version, err := httpapi.Versioned(r)
+	c, err := a.ReadChange(r, sub, "Cert")
 	if err != nil {
 		return err
 	}
-	req, err := a.ReadUpdate(r)
-	if err != nil {
+	if _, err := DecodeCert(c.Data, true); err != nil {
 		return err
 	}
-	if _, err := a.Secret(r, sub, "Cert"); err != nil {
-		return err
-	}
-	if _, err := DecodeCert(req.Data, true); err != nil {
-		return err
-	}
-
-	s, err := a.Service().Update(r.Context(), sub, id, version, req.Data)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteSecret(w, http.StatusOK, s)
-	return nil
+	return a.ApplyChange(w, r, sub, c)
 }
 
 // formCert answers CertForm with the JSON Schema of input.Cert.
 func formCert(_ *httpapi.API, w http.ResponseWriter, _ *http.Request, _ access.Subject) error {
-	httpapi.WriteJSON(w, http.StatusOK, httpapi.NewType(CertType(), true))
-	return nil
+	return httpapi.ServeForm(w, CertType())
 }
