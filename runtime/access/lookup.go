@@ -1,6 +1,7 @@
 package access
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -238,7 +239,8 @@ func notFound(q MatchQuery) error {
 }
 
 // FindGroupCredentials returns the credentials of type T attached to a
-// group, decoded, for a system acting for the subject:
+// group, decoded, for a system acting for the subject, in the order of
+// GroupSecrets (by name, then id):
 //
 //	servers, err := access.FindGroupCredentials[secret.SMTP](ctx, svc, sub, "system")
 func FindGroupCredentials[T any](ctx context.Context, s *Service, sub Subject, groupID string) ([]T, error) {
@@ -246,18 +248,39 @@ func FindGroupCredentials[T any](ctx context.Context, s *Service, sub Subject, g
 	if err != nil {
 		return nil, err
 	}
-	found, err := s.GroupSecrets(ctx, sub, groupID, t.Name)
+	if err := s.mayUseGroup(ctx, sub, groupID, t.Name); err != nil {
+		return nil, err
+	}
+	items, err := s.groupItems(ctx, groupID, t.Name)
 	if err != nil {
 		return nil, err
 	}
+	return decodeSorted[T](t, items)
+}
 
-	out := make([]T, 0, len(found))
-	for _, sec := range found {
-		v, err := decodeAs[T](t, sec)
+// decodeSorted decodes each item once, where going through GroupSecrets
+// would decode it twice (for its name, then as T), and sorts the values
+// by name, then id.
+func decodeSorted[T any](t kind.Type, items []kind.Item) ([]T, error) {
+	type named struct {
+		name, id string
+		v        T
+	}
+	list := make([]named, 0, len(items))
+	for _, it := range items {
+		v, name, err := decodeNamed[T](t, it.ID, it.Payload)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		list = append(list, named{name, it.ID, v})
+	}
+	slices.SortFunc(list, func(a, b named) int {
+		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.id, b.id))
+	})
+
+	out := make([]T, len(list))
+	for i, n := range list {
+		out[i] = n.v
 	}
 	return out, nil
 }
@@ -295,16 +318,27 @@ func typeFor[T any](s *Service) (kind.Type, error) {
 }
 
 func decodeAs[T any](t kind.Type, sec Secret) (T, error) {
+	v, _, err := decodeNamed[T](t, sec.ID, sec.Payload)
+	return v, err
+}
+
+// decodeNamed decodes a payload as T and returns its name as nameOf
+// would.
+func decodeNamed[T any](t kind.Type, id string, payload []byte) (T, string, error) {
 	var zero T
-	v, err := t.Decode(sec.Payload, false)
+	v, err := t.Decode(payload, false)
 	if err != nil {
-		return zero, fmt.Errorf("access: decode secret %q: %w", sec.ID, err)
+		return zero, "", fmt.Errorf("access: decode secret %q: %w", id, err)
+	}
+	name := ""
+	if n, ok := v.(interface{ GetName() string }); ok {
+		name = n.GetName()
 	}
 	switch v := v.(type) {
 	case T:
-		return v, nil
+		return v, name, nil
 	case *T:
-		return *v, nil
+		return *v, name, nil
 	}
-	return zero, fmt.Errorf("access: secret %q of type %s does not decode to %T", sec.ID, t.Name, zero)
+	return zero, "", fmt.Errorf("access: secret %q of type %s does not decode to %T", id, t.Name, zero)
 }

@@ -1,12 +1,14 @@
 package access_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
 
 	"github.com/secretgen/secretgen/runtime/access"
 	"github.com/secretgen/secretgen/runtime/keyring"
+	"github.com/secretgen/secretgen/secret"
 )
 
 func TestGroupSecretRefsListWhatGroupSecretsReturnsWithoutDecrypting(t *testing.T) {
@@ -60,5 +62,37 @@ func TestGroupSecretRefsRefuseANonMember(t *testing.T) {
 	}
 	if _, err := w.svc.GroupSecretRefs(w.ctx, w.alice, w.ops, "NoSuchType"); err == nil {
 		t.Errorf("GroupSecretRefs of an unknown type: no error")
+	}
+}
+
+func TestFindGroupCredentialsDecodesInTheOrderOfGroupSecrets(t *testing.T) {
+	w := sqliteWorld(t)
+	w.join(t, w.alice, w.system, w.ops)
+	for _, name := range []string{"zulu", "alpha", "mike", "alpha"} {
+		w.smtp(t, w.alice, name, "pw of "+name, w.ops)
+	}
+
+	found, err := access.FindGroupCredentials[secret.SMTP](w.ctx, w.svc, w.alice, w.ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, err := w.svc.GroupSecrets(w.ctx, w.alice, w.ops, "SMTP")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var got, want []string
+	for _, c := range found {
+		got = append(got, c.Name+"/"+c.Password)
+	}
+	for _, s := range listed {
+		var c secret.SMTP
+		if err := json.Unmarshal(s.Payload, &c); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, c.Name+"/"+c.Password)
+	}
+	if !slices.Equal(got, want) || len(got) != 4 || got[0] != "alpha/pw of alpha" || got[3] != "zulu/pw of zulu" {
+		t.Errorf("FindGroupCredentials = %v, want %v (GroupSecrets' order: by name, then id)", got, want)
 	}
 }
