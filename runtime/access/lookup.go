@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/secretgen/secretgen/runtime/kind"
+	"github.com/secretgen/secretgen/runtime/store"
 )
 
 // GroupSecrets returns the secrets attached to a group, of type typ or of
@@ -122,6 +123,9 @@ func (s *Service) Match(ctx context.Context, sub Subject, q MatchQuery) (Secret,
 	if err != nil {
 		return Secret{}, err
 	}
+	if len(found) == 1 && q.Masked {
+		return s.maskedUse(ctx, sub, found[0])
+	}
 	if len(found) == 1 {
 		return found[0], nil
 	}
@@ -132,6 +136,29 @@ func (s *Service) Match(ctx context.Context, sub Subject, q MatchQuery) (Secret,
 		return Secret{}, nil
 	}
 	return Secret{}, notFound(q)
+}
+
+// maskedUse returns the secret a person found through a group with its
+// fields styled secret masked, once the lookup is on record.
+func (s *Service) maskedUse(ctx context.Context, sub Subject, sec Secret) (Secret, error) {
+	t, err := s.typeOf(sec.Type)
+	if err != nil {
+		return Secret{}, err
+	}
+	payload, err := masked(t, sec.Payload)
+	if err != nil {
+		return Secret{}, err
+	}
+
+	err = s.change(ctx, func(tx *store.Tx, rec *recorder) error {
+		rec.allowed(sub.UserID, ActionUsed, sec.Meta, "matched through a group; secret fields masked")
+		return nil
+	})
+	if err != nil {
+		return Secret{}, err
+	}
+	sec.Payload, sec.Masked = payload, true
+	return sec, nil
 }
 
 // matchGroups returns the groups Match searches: q.Group, of which the

@@ -84,6 +84,11 @@ type MatchQuery struct {
 	Group  string // group id; empty means any group the subject is in
 	Hint   string // a secret id or name that wins when it matches
 	Expect bool   // whether finding nothing is an error
+	// Masked asks for the answer a person may get rather than a system:
+	// fields styled secret hold Mask, and the lookup is audited. Group
+	// shares are for systems; a person who needs a value needs a user
+	// share and an audited Reveal. The HTTP API always sets it.
+	Masked bool
 }
 
 // Action names what happened to a secret, in audit rows and events.

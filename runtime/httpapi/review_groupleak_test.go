@@ -13,8 +13,6 @@ import (
 // password that the owner never shared with them, and a viewer-like
 // read without an audited reveal must not exist.
 func TestReviewGroupMemberCannotReadSecretFieldsThroughMatch(t *testing.T) {
-	t.Skip("review finding H11-1: GET /api/match answers a group member the secret in clear, unaudited; route to the owner of runtime/httpapi and runtime/access")
-
 	e := newEnv(t)
 	const canary = "CANARY-7f3a"
 	s := e.create("alice", `{"data":{"name":"relay","host":"mail.example","port":587,"password":"`+canary+`"},"groups":["ops"]}`)

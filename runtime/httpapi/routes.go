@@ -72,7 +72,7 @@ func (a *API) routes() []route {
 			query: []string{"type"}, status: 200, resp: []Secret{}, handler: a.Wrap(a.groupSecrets)},
 		{method: "PUT", path: "/api/groups/{group}/defaults/{type}", summary: "Choose the secret a group uses for a type",
 			body: DefaultRequest{}, status: 204, handler: a.Wrap(a.setDefault)},
-		{method: "GET", path: "/api/match", summary: "Find the one secret a system should use",
+		{method: "GET", path: "/api/match", summary: "Find the one secret a group uses for a type; secret fields masked, audited",
 			query: []string{"type", "group", "hint"}, status: 200, resp: Secret{}, handler: a.Wrap(a.match)},
 		{method: "GET", path: "/api/openapi.json", summary: "This API as an OpenAPI 3.1 document",
 			status: 200, resp: map[string]any{}, public: true, handler: http.HandlerFunc(a.openAPI)},
@@ -322,7 +322,7 @@ func (a *API) match(w http.ResponseWriter, r *http.Request, sub access.Subject) 
 	}
 
 	s, err := a.svc.Match(r.Context(), sub, access.MatchQuery{
-		Type: t.Name, Group: group, Hint: q.Get("hint"), Expect: true,
+		Type: t.Name, Group: group, Hint: q.Get("hint"), Expect: true, Masked: true,
 	})
 	if err != nil {
 		return err
