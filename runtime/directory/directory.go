@@ -12,8 +12,9 @@
 //
 // Passwords are stored as Argon2id hashes and never appear in an error.
 // Names are unique and validated; ids are random and URL-safe. Lookups that
-// find nothing return errors matching kind.ErrNotFound; a taken name
-// returns an *ExistsError, which matches ErrExists and kind.ErrConflict.
+// find nothing return errors matching kind.ErrNotFound, without a query
+// when the id or name breaks its rules; a taken name returns an
+// *ExistsError, which matches ErrExists and kind.ErrConflict.
 package directory
 
 import (
@@ -127,6 +128,9 @@ func createSchema(ctx context.Context, tx bun.Tx) error {
 // with a dash, and easy to read out.
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").
 	WithPadding(base32.NoPadding)
+
+// idLen is the length of every id: 16 bytes in unpadded base32.
+const idLen = 26
 
 func newID() string {
 	b := make([]byte, 16)

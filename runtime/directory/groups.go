@@ -67,6 +67,10 @@ func (d *Directory) AddMember(ctx context.Context, groupID, userID string) error
 // RemoveMember takes a user out of a group. It returns an error matching
 // kind.ErrNotFound when the user is not a member.
 func (d *Directory) RemoveMember(ctx context.Context, groupID, userID string) error {
+	if !isID(groupID) || !isID(userID) {
+		return fmt.Errorf("directory: remove member: %w", d.checkPair(ctx, groupID, userID))
+	}
+
 	res, err := d.db.NewDelete().Model((*memberRow)(nil)).
 		Where("group_id = ? AND user_id = ?", groupID, userID).Exec(ctx)
 	if err != nil {
@@ -97,6 +101,10 @@ func (d *Directory) checkPair(ctx context.Context, groupID, userID string) error
 // what the group gave them at once. An unknown user has no groups.
 func (d *Directory) GroupsOf(ctx context.Context, userID string) ([]string, error) {
 	ids := []string{}
+	if !isID(userID) {
+		return ids, nil
+	}
+
 	err := d.db.NewSelect().Model((*memberRow)(nil)).Column("group_id").
 		Where("user_id = ?", userID).Order("group_id").Scan(ctx, &ids)
 	if err != nil {
@@ -107,6 +115,10 @@ func (d *Directory) GroupsOf(ctx context.Context, userID string) ([]string, erro
 
 // IsMember reports whether the user belongs to the group.
 func (d *Directory) IsMember(ctx context.Context, userID, groupID string) (bool, error) {
+	if !isID(userID) || !isID(groupID) {
+		return false, nil
+	}
+
 	ok, err := d.db.NewSelect().Model((*memberRow)(nil)).
 		Where("group_id = ? AND user_id = ?", groupID, userID).Exists(ctx)
 	if err != nil {

@@ -31,6 +31,33 @@ func checkName(what, name string) error {
 	return nil
 }
 
+// isID reports whether id has the shape newID gives every id. Other
+// strings name no row, and some of them (one holding a NUL byte) would
+// break the query: bun writes arguments into the SQL text and turns a
+// NUL byte into an error marker, which the database reads as a syntax
+// error.
+func isID(id string) bool {
+	if len(id) != idLen {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if (c < 'a' || c > 'z') && (c < '2' || c > '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// possible reports whether value can stand in column of a row of what:
+// an id or a name that breaks its rules is in no row, and is never sent
+// to the database.
+func possible(what, column, value string) bool {
+	if column == "id" {
+		return isID(value)
+	}
+	return checkName(what, value) == nil
+}
+
 func nameRune(r rune, first, user bool) bool {
 	switch {
 	case r >= 'a' && r <= 'z', r >= '0' && r <= '9':

@@ -26,8 +26,12 @@ func (d *Directory) Grant(ctx context.Context, userID, permission string) error 
 }
 
 // Revoke takes a permission from the user. Revoking one the user does not
-// have is no error.
+// have is no error; a permission name that breaks the name rules is a
+// *kind.ValidationError.
 func (d *Directory) Revoke(ctx context.Context, userID, permission string) error {
+	if err := checkName("permission", permission); err != nil {
+		return fmt.Errorf("directory: revoke: %w", err)
+	}
 	if _, err := d.User(ctx, userID); err != nil {
 		return fmt.Errorf("directory: revoke %q: %w", permission, err)
 	}
@@ -52,6 +56,10 @@ func (d *Directory) SetAdmin(ctx context.Context, userID string, admin bool) err
 // reads the database on every call; an unknown user has none.
 func (d *Directory) Permissions(ctx context.Context, userID string) ([]string, error) {
 	perms := []string{}
+	if !isID(userID) {
+		return perms, nil
+	}
+
 	err := d.db.NewSelect().Model((*permissionRow)(nil)).Column("permission").
 		Where("user_id = ?", userID).Order("permission").Scan(ctx, &perms)
 	if err != nil {

@@ -10,9 +10,13 @@ import (
 )
 
 // one returns the row of table R whose column equals value; what names
-// the row in errors.
+// the row in errors. A value no row can hold is not found without a query.
 func one[R any](ctx context.Context, db bun.IDB, what, column, value string) (R, error) {
 	var row R
+	if !possible(what, column, value) {
+		return row, notFound(what, value)
+	}
+
 	err := db.NewSelect().Model(&row).Where("? = ?", bun.Ident(column), value).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return row, notFound(what, value)

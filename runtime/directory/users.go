@@ -39,7 +39,9 @@ func (d *Directory) CreateUser(ctx context.Context, name, password string) (User
 func (d *Directory) Authenticate(ctx context.Context, name, password string) (User, error) {
 	// Before the lookup, so that an overlong password is refused as fast
 	// for an unknown name as for a known one: the timing names no user.
-	if len(password) > maxPasswordLen {
+	// A name that breaks the name rules is refused as fast: it names no
+	// user, and the rules are public.
+	if len(password) > maxPasswordLen || checkName("user", name) != nil {
 		return User{}, ErrBadCredentials
 	}
 
@@ -73,6 +75,9 @@ var dummyHash = sync.OnceValue(func() string {
 func (d *Directory) SetPassword(ctx context.Context, id, password string) error {
 	if err := checkPassword(password); err != nil {
 		return fmt.Errorf("directory: set password of user %q: %w", id, err)
+	}
+	if !isID(id) {
+		return notFound("user", id)
 	}
 
 	res, err := d.db.NewUpdate().Model((*userRow)(nil)).
