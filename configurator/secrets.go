@@ -99,6 +99,7 @@ func (c *Configurator) assemble(ctx context.Context, dir *directory.Directory) (
 		Registry:   sm.Registry,
 		Membership: c.membership(dir, system.ID),
 		GroupID:    groupID(dir),
+		UserExists: c.userExists(dir),
 		Logger:     c.log,
 	})
 	if err != nil {
@@ -178,6 +179,28 @@ func groupID(dir *directory.Directory) func(context.Context, string) (string, er
 		g, err := dir.GroupByName(ctx, name)
 		return g.ID, err
 	}
+}
+
+// userExists tells the access layer which ids name users: the
+// directory's users, unless the platform brings its own Membership, whose
+// users the directory does not know. Such a Membership may answer with a
+// UserExists method; without one, every id is taken as given.
+func (c *Configurator) userExists(dir *directory.Directory) func(context.Context, string) (bool, error) {
+	if c.opts.Membership == nil {
+		return func(ctx context.Context, id string) (bool, error) {
+			_, err := dir.User(ctx, id)
+			if errors.Is(err, kind.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		}
+	}
+	if u, ok := c.opts.Membership.(interface {
+		UserExists(ctx context.Context, id string) (bool, error)
+	}); ok {
+		return u.UserExists
+	}
+	return nil
 }
 
 // membership returns the platform's Membership, or the directory's, and

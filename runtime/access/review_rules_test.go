@@ -3,6 +3,7 @@ package access_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/secretgen/secretgen/runtime/access"
@@ -44,8 +45,6 @@ func (w *world) ownersOf(t *testing.T, id string, readers ...access.Subject) []s
 // names no user is no owner: once alice hands the secret to it, nobody
 // can read, share or delete the secret again.
 func TestReviewOwnershipNeverGoesToAnUnknownUser(t *testing.T) {
-	t.Skip("review finding H11-3: Transfer and SaveShares accept any user id as the new owner; route to the owner of runtime/access")
-
 	cases := []struct {
 		name   string
 		handOn func(w *world, id string) error
@@ -63,8 +62,9 @@ func TestReviewOwnershipNeverGoesToAnUnknownUser(t *testing.T) {
 			sec := w.jira(t, w.alice, "tracker")
 
 			err := c.handOn(w, sec.ID)
-			if err == nil {
-				t.Errorf("handing the secret to an unknown user succeeded")
+			var invalid *access.InvalidError
+			if !errors.As(err, &invalid) || !strings.Contains(err.Error(), `"no-such-user"`) {
+				t.Errorf("handing the secret to an unknown user: err %v, want an *access.InvalidError naming the id", err)
 			}
 			if got := w.ownersOf(t, sec.ID, w.alice, w.bob, w.carol); !slices.Contains(got, w.alice.UserID) {
 				t.Errorf("after the refused hand-over alice is no longer owner; owners readable: %q", got)

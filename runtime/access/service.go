@@ -27,6 +27,11 @@ type Config struct {
 	// (kind.Type.Groups, e.g. "system") to group ids. When nil, the names
 	// are taken as ids.
 	GroupID func(ctx context.Context, name string) (string, error)
+	// UserExists reports whether a user id names a user. Share,
+	// SaveShares and Transfer refuse an id that names nobody with an
+	// *InvalidError, so no secret goes to an owner who cannot act. When
+	// nil, every non-empty id is taken as a user.
+	UserExists func(ctx context.Context, id string) (bool, error)
 	// Logger receives refused attempts at debug level; nil discards.
 	Logger *slog.Logger
 }
@@ -39,6 +44,7 @@ type Service struct {
 	reg        kind.Registry
 	membership Membership
 	groupID    func(ctx context.Context, name string) (string, error)
+	userExists func(ctx context.Context, id string) (bool, error)
 	log        *slog.Logger
 	postgres   bool
 	reads      reads
@@ -56,6 +62,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		reg:        cfg.Registry,
 		membership: cfg.Membership,
 		groupID:    cfg.GroupID,
+		userExists: cfg.UserExists,
 		log:        cfg.Logger,
 		postgres:   cfg.Store.Dialect() == store.Postgres,
 	}
@@ -100,6 +107,24 @@ func (s *Service) required(ctx context.Context, t kind.Type) ([]string, error) {
 		ids[i] = id
 	}
 	return ids, nil
+}
+
+// mustExist refuses, with an *InvalidError naming it, the first id that
+// names no user.
+func (s *Service) mustExist(ctx context.Context, ids ...string) error {
+	if s.userExists == nil {
+		return nil
+	}
+	for _, id := range ids {
+		ok, err := s.userExists(ctx, id)
+		if err != nil {
+			return fmt.Errorf("access: look up user %q: %w", id, err)
+		}
+		if !ok {
+			return &InvalidError{UserID: id, Rule: "exists", Reason: "names no user"}
+		}
+	}
+	return nil
 }
 
 // groupsOf returns the subject's groups as of now.

@@ -15,6 +15,9 @@ func (s *Service) Share(ctx context.Context, sub Subject, id, userID string, rol
 	if err := checkShare(UserShare{UserID: userID, Role: role}); err != nil {
 		return fmt.Errorf("access: share secret %q: %w", id, err)
 	}
+	if err := s.mustExist(ctx, userID); err != nil {
+		return fmt.Errorf("access: share secret %q: %w", id, err)
+	}
 
 	err := s.change(ctx, func(tx *store.Tx, rec *recorder) error {
 		a, err := s.mayOwn(ctx, tx, sub, id, ActionShared)
@@ -38,10 +41,11 @@ func (s *Service) Share(ctx context.Context, sub Subject, id, userID string, rol
 // checkShare says what is wrong with a share a client sent.
 func checkShare(u UserShare) error {
 	if u.UserID == "" {
-		return fmt.Errorf("empty user id")
+		return &InvalidError{Rule: "required", Reason: "empty user id"}
 	}
 	if !u.Role.Valid() {
-		return fmt.Errorf("user %q: role %q is not one of owner, editor, viewer", u.UserID, u.Role)
+		return &InvalidError{UserID: u.UserID, Rule: "oneof",
+			Reason: fmt.Sprintf("role %q is not one of owner, editor, viewer", u.Role)}
 	}
 	return nil
 }
@@ -168,6 +172,9 @@ func (s *Service) SaveShares(ctx context.Context, sub Subject, id string, users 
 	if err := checkShares(users); err != nil {
 		return fmt.Errorf("access: save shares of secret %q: %w", id, err)
 	}
+	if err := s.mustExist(ctx, userIDs(users)...); err != nil {
+		return fmt.Errorf("access: save shares of secret %q: %w", id, err)
+	}
 	member, err := s.groupsOf(ctx, sub)
 	if err != nil {
 		return err
@@ -197,11 +204,19 @@ func checkShares(users []UserShare) error {
 			return err
 		}
 		if seen[u.UserID] {
-			return fmt.Errorf("user %q is listed twice", u.UserID)
+			return &InvalidError{UserID: u.UserID, Rule: "unique", Reason: "listed twice"}
 		}
 		seen[u.UserID] = true
 	}
 	return nil
+}
+
+func userIDs(users []UserShare) []string {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.UserID
+	}
+	return ids
 }
 
 func hasOwner(users []UserShare) bool {
@@ -266,7 +281,10 @@ func (s *Service) saveGroups(ctx context.Context, tx *store.Tx, rec *recorder, s
 // who keeps no share. Only owners may transfer.
 func (s *Service) Transfer(ctx context.Context, sub Subject, id, toUserID string) error {
 	if toUserID == "" {
-		return fmt.Errorf("access: transfer secret %q: empty user id", id)
+		return fmt.Errorf("access: transfer secret %q: %w", id, &InvalidError{Rule: "required", Reason: "empty user id"})
+	}
+	if err := s.mustExist(ctx, toUserID); err != nil {
+		return fmt.Errorf("access: transfer secret %q: %w", id, err)
 	}
 
 	err := s.change(ctx, func(tx *store.Tx, rec *recorder) error {

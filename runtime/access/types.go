@@ -146,6 +146,23 @@ type Event struct {
 // do what it asked. Match with errors.Is.
 var ErrForbidden = errors.New("forbidden")
 
+// InvalidError refuses share input before anything changes: an empty or
+// unknown user id, a user listed twice, a role that is not one of the
+// three. It never holds a value.
+type InvalidError struct {
+	UserID string // the user the input names; "" when it names none
+	Rule   string // "required", "exists", "unique" or "oneof"
+	Reason string // for people
+}
+
+// Error names the user and what is wrong.
+func (e *InvalidError) Error() string {
+	if e.UserID == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("user %q: %s", e.UserID, e.Reason)
+}
+
 // AmbiguousError is returned by Match when several secrets fit and neither a
 // hint nor a default decides.
 type AmbiguousError struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/secretgen/secretgen/runtime/access"
 	"github.com/secretgen/secretgen/runtime/directory"
 	"github.com/secretgen/secretgen/runtime/keyring"
+	"github.com/secretgen/secretgen/runtime/kind"
 	"github.com/secretgen/secretgen/runtime/store"
 )
 
@@ -111,6 +113,13 @@ func (w *world) service(t *testing.T, logger *slog.Logger) *access.Service {
 		GroupID: func(ctx context.Context, name string) (string, error) {
 			g, err := w.dir.GroupByName(ctx, name)
 			return g.ID, err
+		},
+		UserExists: func(ctx context.Context, id string) (bool, error) {
+			_, err := w.dir.User(ctx, id)
+			if errors.Is(err, kind.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
 		},
 		Logger: logger,
 	})

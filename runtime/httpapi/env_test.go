@@ -128,6 +128,12 @@ var users = map[string]access.Subject{
 	"carol": {UserID: "carol"},
 }
 
+// userExists knows the users of the users map.
+func userExists(_ context.Context, id string) (bool, error) {
+	_, ok := users[id]
+	return ok, nil
+}
+
 func authenticate(r *http.Request) (access.Subject, error) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
@@ -188,7 +194,7 @@ func newEnvOn(t testing.TB, dsn string) *env {
 	t.Cleanup(func() { st.Close() })
 
 	reg := kind.Registry{Types: []kind.Type{serverType()}}
-	svc, err := access.New(ctx, access.Config{Store: st, Registry: reg})
+	svc, err := access.New(ctx, access.Config{Store: st, Registry: reg, UserExists: userExists})
 	if err != nil {
 		t.Fatalf("new access service: %v", err)
 	}

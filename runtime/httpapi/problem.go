@@ -50,6 +50,7 @@ func badRequest(key, rule, format string, args ...any) *StatusError {
 //	*http.MaxBytesError    413
 //	*kind.DecodeError      400, the key in errors
 //	*kind.ValidationError  422, every field in errors
+//	*access.InvalidError   422, the user in errors
 //	*access.AmbiguousError 409
 //	kind.ErrConflict       412 when the request sent If-Match, else 409
 //	access.ErrForbidden    403
@@ -62,6 +63,7 @@ func ProblemOf(r *http.Request, err error) Problem {
 		de  *kind.DecodeError
 		ve  *kind.ValidationError
 		ae  *access.AmbiguousError
+		ie  *access.InvalidError
 		mbe *http.MaxBytesError
 	)
 	switch {
@@ -74,6 +76,9 @@ func ProblemOf(r *http.Request, err error) Problem {
 		return problem(http.StatusBadRequest, err.Error(), decodeFields(de))
 	case errors.As(err, &ve):
 		return problem(http.StatusUnprocessableEntity, err.Error(), ve.Fields)
+	case errors.As(err, &ie):
+		return problem(http.StatusUnprocessableEntity, err.Error(),
+			[]kind.FieldError{{Field: "user", Rule: ie.Rule, Message: ie.Error()}})
 	case errors.As(err, &ae):
 		return problem(http.StatusConflict, err.Error(), nil)
 	case errors.Is(err, kind.ErrConflict) && r.Header.Get("If-Match") != "":
