@@ -108,42 +108,49 @@ func abs(wd, p string) string {
 }
 
 func emitAll(vs []model.Variant, cfg Config, p paths) (*Output, error) {
-	pkg := cfg.Package
-	if pkg == "" {
-		pkg = "generated"
-	}
-	// Schemas are written while the Go files render, most of a run's
-	// own work.
-	var (
-		schemas   map[string][]byte
-		schemaErr error
-		wg        sync.WaitGroup
-	)
-	wg.Go(func() { schemas, schemaErr = emit.Schemas(vs) })
-	goFiles, err := emit.Go(vs, emit.Options{Package: pkg})
-	wg.Wait()
-	if err != nil {
-		return nil, err
-	}
-	if schemaErr != nil {
-		return nil, schemaErr
-	}
-
-	out := &Output{Files: map[string][]byte{}, OutDir: p.out}
-	for name, data := range goFiles {
-		out.Files[filepath.Join(p.out, name)] = data
-	}
 	schemaDir := filepath.Join(p.out, emit.SchemaDir)
-	for name, data := range schemas {
-		out.Files[filepath.Join(schemaDir, name)] = data
-	}
-
 	link, err := filepath.Rel(filepath.Dir(p.docs), schemaDir)
 	if err != nil {
 		return nil, err
 	}
-	out.Files[p.docs] = emit.Docs(vs, filepath.ToSlash(link))
+
+	// Schemas and the catalogue are written while the Go files render,
+	// most of a run's own work.
+	var (
+		schemas   map[string][]byte
+		docs      []byte
+		schemaErr error
+		wg        sync.WaitGroup
+	)
+	wg.Go(func() {
+		schemas, schemaErr = emit.Schemas(vs)
+		docs = emit.Docs(vs, filepath.ToSlash(link))
+	})
+	goFiles, err := emit.Go(vs, emit.Options{Package: cfg.pkg()})
+	wg.Wait()
+	if err := errors.Join(err, schemaErr); err != nil {
+		return nil, err
+	}
+
+	out := &Output{Files: map[string][]byte{p.docs: docs}, OutDir: p.out}
+	addFiles(out.Files, p.out, goFiles)
+	addFiles(out.Files, schemaDir, schemas)
 	return out, nil
+}
+
+// pkg returns the package name of the output.
+func (cfg Config) pkg() string {
+	if cfg.Package == "" {
+		return "generated"
+	}
+	return cfg.Package
+}
+
+// addFiles adds the files named relative to dir to files.
+func addFiles(files map[string][]byte, dir string, add map[string][]byte) {
+	for name, data := range add {
+		files[filepath.Join(dir, name)] = data
+	}
 }
 
 // Paths returns the output paths in sorted order.
