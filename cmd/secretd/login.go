@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -42,7 +44,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		data.Message = fmt.Sprintf("Too many login attempts. Try again in %d seconds.", secs)
-		s.log.Warn("login rate-limited", "user", nameKey(name), "addr", clientAddr(r))
+		s.log.Warn("login rate-limited", s.loginUser(r.Context(), name), "addr", clientAddr(r))
 		s.render(w, r, http.StatusTooManyRequests, "login", visitor{}, data)
 		return
 	}
@@ -50,7 +52,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	user, err := s.dir.Authenticate(r.Context(), name, r.PostFormValue("password"))
 	if errors.Is(err, directory.ErrBadCredentials) {
 		data.Message = "Wrong user name or password."
-		s.log.Info("login refused", "user", nameKey(name), "addr", clientAddr(r))
+		s.log.Info("login refused", s.loginUser(r.Context(), name), "addr", clientAddr(r))
 		s.render(w, r, http.StatusUnauthorized, "login", visitor{}, data)
 		return
 	}
@@ -60,6 +62,20 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.startSession(w, r, user.ID, data.Next)
+}
+
+// unknownUser stands in the log for a login name that names nobody. It
+// cannot be a user name: those hold no parentheses or spaces.
+const unknownUser = "(unknown name)"
+
+// loginUser is the log attribute for the name of a refused login: the
+// name when it names a user, else unknownUser. People type passwords
+// into the name field; such a name must never reach the log.
+func (s *server) loginUser(ctx context.Context, name string) slog.Attr {
+	if _, err := s.dir.UserByName(ctx, name); err != nil {
+		return slog.String("user", unknownUser)
+	}
+	return slog.String("user", name)
 }
 
 func (s *server) startSession(w http.ResponseWriter, r *http.Request, userID, next string) {

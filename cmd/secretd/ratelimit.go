@@ -104,7 +104,7 @@ func (l *loginLimiter) allow(name, addr string) (bool, time.Duration) {
 // bucket per prefix, and a flood of huge names holds little memory.
 const maxNameKey = 65
 
-// nameKey is the part of a login name that the limiter and the log keep.
+// nameKey is the part of a login name that the limiter keeps.
 func nameKey(name string) string {
 	return name[:min(len(name), maxNameKey)]
 }

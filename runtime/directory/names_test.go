@@ -117,3 +117,18 @@ func TestPermissionNamesAreCheckedOnRevoke(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+func TestAuthenticateErrorsHoldNoUnknownName(t *testing.T) {
+	onEachDB(t, func(t *testing.T, db *bun.DB) {
+		dir := open(t, db)
+		db.Close() // every query fails from here on
+
+		_, err := dir.Authenticate(context.Background(), "canary-7f3a", "password of canary")
+		if err == nil || errors.Is(err, directory.ErrBadCredentials) {
+			t.Fatalf("Authenticate on a closed database = %v, want a database error", err)
+		}
+		if strings.Contains(err.Error(), "canary") {
+			t.Errorf("error %q holds the name typed, which may be a password", err)
+		}
+	})
+}

@@ -52,7 +52,9 @@ func (d *Directory) Authenticate(ctx context.Context, name, password string) (Us
 		return User{}, ErrBadCredentials
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("directory: authenticate %q: %w", name, err)
+		// Without the name: people type passwords into the name field,
+		// and this error reaches the log.
+		return User{}, fmt.Errorf("directory: authenticate: %w", err)
 	}
 
 	ok, err := verifyPassword(row.PasswordHash, password)
