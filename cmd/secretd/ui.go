@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -65,20 +66,56 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, v visitor) {
 
 // typesView is the create page: one card per type, sorted by name.
 type typesView struct {
-	Types []kind.Form
+	Types []typeCard
+}
+
+// typeCard is one type on the create page. Refused, when set, says why
+// the visitor may not create it, and the card is shown disabled.
+type typeCard struct {
+	kind.Form
+	Refused string
 }
 
 func (typesView) PageTitle() string { return "New secret" }
 
 func (s *server) types(w http.ResponseWriter, r *http.Request, v visitor) {
-	forms := make([]kind.Form, len(s.reg.Types))
+	cards := make([]typeCard, len(s.reg.Types))
 	for i, t := range s.reg.Types {
-		forms[i] = t.Form
-		forms[i].Type = t.Name
-		forms[i].Title = title(t, t.Name)
+		refused, err := s.mayNotCreate(r.Context(), v, t)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		cards[i] = typeCard{Form: t.Form, Refused: refused}
+		cards[i].Type = t.Name
+		cards[i].Title = title(t, t.Name)
 	}
-	slices.SortFunc(forms, func(a, b kind.Form) int { return foldCompare(a.Title, b.Title) })
-	s.render(w, r, http.StatusOK, "types", v, typesView{Types: forms})
+	slices.SortFunc(cards, func(a, b typeCard) int { return foldCompare(a.Title, b.Title) })
+	s.render(w, r, http.StatusOK, "types", v, typesView{Types: cards})
+}
+
+// mayNotCreate says why the visitor may not create a secret of type t,
+// or returns "" when they may: the type requires groups they are not a
+// member of.
+func (s *server) mayNotCreate(ctx context.Context, v visitor, t kind.Type) (string, error) {
+	var missing []string
+	for _, name := range t.Groups {
+		g, err := s.dir.GroupByName(ctx, name)
+		if err != nil && !errors.Is(err, kind.ErrNotFound) {
+			return "", err
+		}
+		if err != nil || !slices.Contains(v.Subject.Groups, g.ID) {
+			missing = append(missing, name)
+		}
+	}
+
+	switch len(missing) {
+	case 0:
+		return "", nil
+	case 1:
+		return "Requires membership in group " + missing[0] + ".", nil
+	}
+	return "Requires membership in groups " + strings.Join(missing, ", ") + ".", nil
 }
 
 // foldCompare orders names as people read them, ignoring case.
@@ -117,13 +154,26 @@ func (f formView) PageTitle() string {
 	return f.Secret.Name
 }
 
+// newForm shows the form of a new secret; to a visitor who may not
+// create one it shows the form read-only with the reason.
 func (s *server) newForm(w http.ResponseWriter, r *http.Request, v visitor) {
 	t, ok := s.reg.Lookup(r.PathValue("type"))
 	if !ok {
 		s.fail(w, r, kind.ErrNotFound)
 		return
 	}
-	s.render(w, r, http.StatusOK, "form", v, s.newView(t, defaultInputs(t.Form)))
+	refused, err := s.mayNotCreate(r.Context(), v, t)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+
+	view := s.newView(t, defaultInputs(t.Form))
+	if refused != "" {
+		view.CanEdit = false
+		view.Message = "You cannot create this secret. " + refused
+	}
+	s.render(w, r, http.StatusOK, "form", v, view)
 }
 
 func (s *server) newView(t kind.Type, inputs []input) formView {
@@ -140,7 +190,29 @@ func (s *server) create(w http.ResponseWriter, r *http.Request, v visitor) {
 	}
 
 	sec, err := s.svc.Create(r.Context(), v.Subject, t.Name, payloadOf(t.Form, r.PostForm), nil)
+	if errors.Is(err, access.ErrForbidden) {
+		s.createRefused(w, r, v, t)
+		return
+	}
 	s.answerSave(w, r, v, s.newView(t, inputsOf(t.Form, nil)), err, "/secrets/"+sec.ID+"?notice=created")
+}
+
+// createRefused shows the form again, as it was sent, with the reason
+// above it, so nothing typed is lost: once an administrator adds the
+// visitor to the group, the same form can be sent again.
+func (s *server) createRefused(w http.ResponseWriter, r *http.Request, v visitor, t kind.Type) {
+	refused, err := s.mayNotCreate(r.Context(), v, t)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if refused == "" {
+		refused = "You may not create a secret of this type."
+	}
+
+	view := s.newView(t, submitted(inputsOf(t.Form, nil), r.PostForm))
+	view.Message = "Nothing was saved. " + refused
+	s.render(w, r, http.StatusForbidden, "form", v, view)
 }
 
 // answerSave redirects to next after a save, or shows the form again,
