@@ -123,6 +123,9 @@ func (s *Service) Match(ctx context.Context, sub Subject, q MatchQuery) (Secret,
 	if err != nil {
 		return Secret{}, err
 	}
+	if len(found) == 1 && found[0].Unreadable != "" {
+		return Secret{}, &UnreadableError{ID: found[0].ID, Type: found[0].Type, Reason: found[0].Unreadable}
+	}
 	if len(found) == 1 && q.Masked {
 		return s.maskedUse(ctx, sub, found[0])
 	}

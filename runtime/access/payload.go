@@ -82,6 +82,22 @@ func keepsStored(v json.RawMessage) bool {
 	return json.Unmarshal(v, &s) == nil && s == Mask
 }
 
+// readable reads a stored payload through the type's codec: decoded
+// tolerantly, then encoded canonically, so that a key the type no longer
+// has (a removed field, secret or not) never leaves the store. It returns
+// the canonical payload and the credential's name. A payload that does
+// not decode is an *UnreadableError naming the key, never the value.
+func readable(t kind.Type, item kind.Item) ([]byte, string, error) {
+	v, err := t.Decode(item.Payload, false)
+	if err == nil {
+		var data []byte
+		if data, err = t.Encode(v); err == nil {
+			return data, nameOfValue(v), nil
+		}
+	}
+	return nil, "", &UnreadableError{ID: item.ID, Type: item.Type, Reason: err.Error()}
+}
+
 // nameOf returns the credential's GetName, or "" when the payload does
 // not decode or the type has no GetName.
 func nameOf(t kind.Type, payload []byte) string {
@@ -89,6 +105,10 @@ func nameOf(t kind.Type, payload []byte) string {
 	if err != nil {
 		return ""
 	}
+	return nameOfValue(v)
+}
+
+func nameOfValue(v any) string {
 	if n, ok := v.(interface{ GetName() string }); ok {
 		return n.GetName()
 	}

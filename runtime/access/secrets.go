@@ -49,8 +49,8 @@ func (s *Service) Create(ctx context.Context, sub Subject, typ string, payload [
 		}
 
 		rec.allowed(sub.UserID, ActionCreated, meta, "groups: "+strings.Join(groups, ", "))
-		out = s.view(t, kind.Item{Meta: meta, Payload: data}, sub, a, Owner, nil)
-		return nil
+		out, err = s.view(t, kind.Item{Meta: meta, Payload: data}, sub, a, Owner, nil)
+		return err
 	})
 	return out, err
 }
@@ -126,8 +126,8 @@ func (s *Service) Update(ctx context.Context, sub Subject, id string, version in
 		}
 
 		rec.allowed(sub.UserID, ActionUpdated, meta, "")
-		out = s.view(t, kind.Item{Meta: meta, Payload: data}, sub, a, role, nil)
-		return nil
+		out, err = s.view(t, kind.Item{Meta: meta, Payload: data}, sub, a, role, nil)
+		return err
 	})
 	return out, s.audited(ctx, err)
 }
@@ -213,17 +213,13 @@ func (s *Service) read(ctx context.Context, sub Subject, id string, reveal bool)
 		return Secret{}, s.audited(ctx, deny(sub, ActionUsed, a.meta(), "user %q is not shared with", sub.UserID))
 	}
 
-	t, err := s.typeOf(a.typ)
-	if err != nil {
-		return Secret{}, err
-	}
 	item, err := s.store.Open(sealed)
 	if err != nil {
 		return Secret{}, err
 	}
-	out := s.view(t, item, sub, a, role, member)
-	if !reveal {
-		return out, nil
+	out, data, err := s.viewItem(item, sub, a, role, member)
+	if err != nil || !reveal {
+		return out, err
 	}
 
 	// The value leaves only once its reveal is on record.
@@ -234,25 +230,45 @@ func (s *Service) read(ctx context.Context, sub Subject, id string, reveal bool)
 	if err != nil {
 		return Secret{}, err
 	}
-	out.Payload, out.Masked = item.Payload, false
+	out.Payload, out.Masked = data, false
 	return out, nil
 }
 
-// view is a secret as a subject with role sees it: masked for viewers,
-// with the shares the subject may see.
-func (s *Service) view(t kind.Type, item kind.Item, sub Subject, a *acl, role Role, member []string) Secret {
-	out := Secret{Meta: item.Meta, Name: nameOf(t, item.Payload), Payload: item.Payload, Role: role}
+// view is a secret as a subject with role sees it: read through the
+// type's codec, masked for viewers, with the shares the subject may see.
+func (s *Service) view(t kind.Type, item kind.Item, sub Subject, a *acl, role Role, member []string) (Secret, error) {
+	out, _, err := s.viewAs(t, item, sub, a, role, member)
+	return out, err
+}
+
+// viewItem is view for an item of any type; it also returns the
+// canonical payload in clear, for Reveal.
+func (s *Service) viewItem(item kind.Item, sub Subject, a *acl, role Role, member []string) (Secret, []byte, error) {
+	t, ok := s.reg.Lookup(item.Type)
+	if !ok {
+		return Secret{}, nil, &UnreadableError{ID: item.ID, Type: item.Type, Reason: "the type is not registered"}
+	}
+	return s.viewAs(t, item, sub, a, role, member)
+}
+
+func (s *Service) viewAs(t kind.Type, item kind.Item, sub Subject, a *acl, role Role, member []string) (Secret, []byte, error) {
+	data, name, err := readable(t, item)
+	if err != nil {
+		return Secret{}, nil, err
+	}
+
+	out := Secret{Meta: item.Meta, Name: name, Payload: data, Role: role}
 	if role == Viewer {
-		if m, err := masked(t, item.Payload); err == nil {
-			out.Payload, out.Masked = m, true
-		} else {
-			out.Payload, out.Masked = nil, true
+		m, err := masked(t, data)
+		if err != nil {
+			return Secret{}, nil, err
 		}
+		out.Payload, out.Masked = m, true
 	}
 	if a != nil {
 		out.Users, out.Groups = a.visible(sub.UserID, role, member)
 	}
-	return out
+	return out, data, nil
 }
 
 // Mine returns the secrets shared with the subject as a user, owned or
@@ -298,19 +314,37 @@ func (s *Service) views(ctx context.Context, items []kind.Item, sub Subject, mem
 }
 
 // viewAll turns items into secrets sorted by name. Without an acl an
-// item is seen as a system sees it: in clear, with no role or shares.
+// item is seen as a system sees it: in clear, with no role or shares. An
+// item that does not read is in the list with Unreadable set and no
+// payload, so that one such secret hides none of the others.
 func (s *Service) viewAll(items []kind.Item, sub Subject, member []string, acls map[string]*acl) ([]Secret, error) {
 	out := make([]Secret, 0, len(items))
 	for _, it := range items {
-		t, err := s.typeOf(it.Type)
+		sec, err := s.listed(it, sub, acls[it.ID], member)
 		if err != nil {
 			return nil, err
 		}
-		a := acls[it.ID]
-		out = append(out, s.view(t, it, sub, a, a.role(sub.UserID), member))
+		out = append(out, sec)
 	}
 	sortSecrets(out)
 	return out, nil
+}
+
+// listed is one item of a list: its view, or, when it does not read, its
+// metadata, role and shares with the reason in Unreadable.
+func (s *Service) listed(it kind.Item, sub Subject, a *acl, member []string) (Secret, error) {
+	role := a.role(sub.UserID)
+	sec, _, err := s.viewItem(it, sub, a, role, member)
+	var ue *UnreadableError
+	if !errors.As(err, &ue) {
+		return sec, err
+	}
+
+	sec = Secret{Meta: it.Meta, Role: role, Unreadable: ue.Reason}
+	if a != nil {
+		sec.Users, sec.Groups = a.visible(sub.UserID, role, member)
+	}
+	return sec, nil
 }
 
 // sortSecrets orders secrets by name, then id.
@@ -358,8 +392,8 @@ func (s *Service) Restore(ctx context.Context, sub Subject, id string, expect, f
 		}
 
 		rec.allowed(sub.UserID, ActionRestored, item.Meta, fmt.Sprintf("from version %d", from))
-		out = s.view(t, item, sub, a, role, nil)
-		return nil
+		out, err = s.view(t, item, sub, a, role, nil)
+		return err
 	})
 	return out, s.audited(ctx, err)
 }

@@ -65,6 +65,10 @@ type Secret struct {
 	Payload []byte
 	// Masked reports whether secret fields were replaced by Mask.
 	Masked bool
+	// Unreadable says, in lists, why the stored payload does not read
+	// with the type as registered now (the type is gone, a field was
+	// retyped); Name and Payload are empty then. It never holds a value.
+	Unreadable string
 	// Role is the subject's own role; empty when access comes through a
 	// group only.
 	Role Role
@@ -161,6 +165,21 @@ func (e *InvalidError) Error() string {
 		return e.Reason
 	}
 	return fmt.Sprintf("user %q: %s", e.UserID, e.Reason)
+}
+
+// UnreadableError says that a stored secret does not read with its type
+// as registered now: the type is no longer registered, or a field was
+// retyped. Reason names the key, never the value. Lists do not fail on
+// it: they carry the secret with Secret.Unreadable set instead.
+type UnreadableError struct {
+	ID     string
+	Type   string
+	Reason string // e.g. `decode Jira: key "port": want a number`
+}
+
+// Error names the secret, its type and the reason.
+func (e *UnreadableError) Error() string {
+	return fmt.Sprintf("access: stored secret %q does not read as type %s: %s", e.ID, e.Type, e.Reason)
 }
 
 // AmbiguousError is returned by Match when several secrets fit and neither a

@@ -106,9 +106,16 @@ func newWorld(t *testing.T, dsn string, keys *keyring.Keyring) *world {
 // process would.
 func (w *world) service(t *testing.T, logger *slog.Logger) *access.Service {
 	t.Helper()
+	return w.serviceWith(t, logger, registry())
+}
+
+// serviceWith is service with the types of reg, as a process built
+// against another version of the types would be.
+func (w *world) serviceWith(t *testing.T, logger *slog.Logger, reg kind.Registry) *access.Service {
+	t.Helper()
 	svc, err := access.New(w.ctx, access.Config{
 		Store:      w.store,
-		Registry:   registry(),
+		Registry:   reg,
 		Membership: w.dir,
 		GroupID: func(ctx context.Context, name string) (string, error) {
 			g, err := w.dir.GroupByName(ctx, name)

@@ -52,6 +52,7 @@ func badRequest(key, rule, format string, args ...any) *StatusError {
 //	*kind.ValidationError  422, every field in errors
 //	*access.InvalidError   422, the user in errors
 //	*access.AmbiguousError 409
+//	*access.UnreadableError 409, the stored data no longer fits its type
 //	kind.ErrConflict       412 when the request sent If-Match, else 409
 //	access.ErrForbidden    403
 //	kind.ErrNotFound       404
@@ -64,6 +65,7 @@ func ProblemOf(r *http.Request, err error) Problem {
 		ve  *kind.ValidationError
 		ae  *access.AmbiguousError
 		ie  *access.InvalidError
+		ue  *access.UnreadableError
 		mbe *http.MaxBytesError
 	)
 	switch {
@@ -72,6 +74,9 @@ func ProblemOf(r *http.Request, err error) Problem {
 	case errors.As(err, &mbe):
 		return problem(http.StatusRequestEntityTooLarge,
 			fmt.Sprintf("body: larger than %d bytes", mbe.Limit), nil)
+	case errors.As(err, &ue):
+		return problem(http.StatusConflict, err.Error()+
+			"; restore a version that reads, or register the type as it was", nil)
 	case errors.As(err, &de):
 		return problem(http.StatusBadRequest, err.Error(), decodeFields(de))
 	case errors.As(err, &ve):

@@ -9,34 +9,37 @@ import (
 )
 
 // Secret is a secret as the API sends it. Data is the type's JSON object;
-// for a viewer its secret fields hold access.Mask. Lists leave Data out.
+// for a viewer its secret fields hold access.Mask. Lists leave Data out,
+// and say in Unreadable why a secret does not read with its type now.
 type Secret struct {
-	ID        string             `json:"id"`
-	Type      string             `json:"type"`
-	Version   int64              `json:"version"`
-	CreatedAt time.Time          `json:"createdAt"`
-	UpdatedAt time.Time          `json:"updatedAt"`
-	Name      string             `json:"name"`
-	Data      json.RawMessage    `json:"data,omitempty"`
-	Masked    bool               `json:"masked"`
-	Role      access.Role        `json:"role,omitempty"`
-	Users     []access.UserShare `json:"users"`
-	Groups    []string           `json:"groups"`
+	ID         string             `json:"id"`
+	Type       string             `json:"type"`
+	Version    int64              `json:"version"`
+	CreatedAt  time.Time          `json:"createdAt"`
+	UpdatedAt  time.Time          `json:"updatedAt"`
+	Name       string             `json:"name"`
+	Data       json.RawMessage    `json:"data,omitempty"`
+	Masked     bool               `json:"masked"`
+	Unreadable string             `json:"unreadable,omitempty"`
+	Role       access.Role        `json:"role,omitempty"`
+	Users      []access.UserShare `json:"users"`
+	Groups     []string           `json:"groups"`
 }
 
 // NewSecret converts s to its wire form, with Data when withData is set.
 func NewSecret(s access.Secret, withData bool) Secret {
 	out := Secret{
-		ID:        s.ID,
-		Type:      s.Type,
-		Version:   s.Version,
-		CreatedAt: s.CreatedAt,
-		UpdatedAt: s.UpdatedAt,
-		Name:      s.Name,
-		Masked:    s.Masked,
-		Role:      s.Role,
-		Users:     nonNil(s.Users),
-		Groups:    nonNil(s.Groups),
+		ID:         s.ID,
+		Type:       s.Type,
+		Version:    s.Version,
+		CreatedAt:  s.CreatedAt,
+		UpdatedAt:  s.UpdatedAt,
+		Name:       s.Name,
+		Masked:     s.Masked,
+		Unreadable: s.Unreadable,
+		Role:       s.Role,
+		Users:      nonNil(s.Users),
+		Groups:     nonNil(s.Groups),
 	}
 	if withData {
 		out.Data = json.RawMessage(s.Payload)
