@@ -60,3 +60,25 @@ func TestSharingWithAnImpossibleUserSaysSo(t *testing.T) {
 		}
 	})
 }
+
+func TestImpossibleSecretIDsAreNotFound(t *testing.T) {
+	onEachDaemon(t, func(t *testing.T, d *testDaemon) {
+		c := d.client()
+		c.login("admin", adminPassword)
+		token := c.csrf("/")
+		form := url.Values{csrfField: {token}, "version": {"1"}, "from": {"1"}}
+
+		for _, id := range []string{"a%00b", "a%FFb", "a%27b", strings.Repeat("a", 129)} {
+			for _, path := range []string{"", "/history", "/delete"} {
+				if res := c.get("/secrets/" + id + path); res.status != http.StatusNotFound {
+					t.Errorf("GET /secrets/%s%s: status %d, want 404", id, path, res.status)
+				}
+			}
+			for _, path := range []string{"", "/share", "/restore", "/delete", "/reveal"} {
+				if res := c.post("/secrets/"+id+path, form); res.status != http.StatusNotFound {
+					t.Errorf("POST /secrets/%s%s: status %d, want 404", id, path, res.status)
+				}
+			}
+		}
+	})
+}
