@@ -18,8 +18,6 @@ import (
 // SQLite serialises the two writers; on PostgreSQL ReleaseUser reads the
 // owners without locking the secret, so both commit and no owner is left.
 func TestReviewDeletingAUserWhileTheCoOwnerLeavesKeepsAnOwner(t *testing.T) {
-	t.Skip("review finding H11-6: ReleaseUser does not lock the secrets it checks; on PostgreSQL a concurrent Unshare leaves a secret ownerless; route to the owner of runtime/access")
-
 	w := newWorld(t, testenv.Postgres(t), testKeys(t))
 	sec := w.jira(t, w.alice, "tracker")
 	if err := w.svc.Share(w.ctx, w.alice, sec.ID, w.bob.UserID, access.Owner); err != nil {

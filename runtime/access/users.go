@@ -50,6 +50,9 @@ func (s *Service) ReleaseUser(ctx context.Context, tx bun.Tx, actor, userID, toU
 	if toUserID == userID {
 		return fmt.Errorf("access: release user %q: cannot transfer to the user being deleted", userID)
 	}
+	if err := s.lockOwned(ctx, tx, userID); err != nil {
+		return err
+	}
 	owned, err := soleOwned(ctx, tx, userID)
 	if err != nil {
 		return err
@@ -68,6 +71,25 @@ func (s *Service) ReleaseUser(ctx context.Context, tx bun.Tx, actor, userID, toU
 		Where("principal_kind = ?", principalUser).Where("principal_id = ?", userID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("access: remove shares of user %q: %w", userID, err)
+	}
+	return nil
+}
+
+// lockOwned locks, on PostgreSQL, the rows of the secrets userID owns,
+// in id order, as every other change of owners locks its secret: a
+// concurrent Unshare then waits for tx, and soleOwned reads the owners
+// as they are. SQLite's writers are serialised already.
+func (s *Service) lockOwned(ctx context.Context, tx bun.Tx, userID string) error {
+	if !s.postgres {
+		return nil
+	}
+	var ids []string
+	err := tx.NewSelect().Table(secretsTable).Column("id").
+		Where("id IN (SELECT secret_id FROM acl_shares WHERE principal_kind = ?"+
+			" AND principal_id = ? AND role = ?)", principalUser, userID, string(Owner)).
+		Order("id").For("UPDATE").Scan(ctx, &ids)
+	if err != nil {
+		return fmt.Errorf("access: lock secrets owned by user %q: %w", userID, err)
 	}
 	return nil
 }
