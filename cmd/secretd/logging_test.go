@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -103,5 +104,26 @@ func TestRateLimitedLoginLogsOnlyNamesOfUsers(t *testing.T) {
 				t.Errorf("the log holds the name typed:\n%s", logs)
 			}
 		})
+	}
+}
+
+func TestAPIRefusalSaysNotLoggedInAndLogsTheCause(t *testing.T) {
+	d, logs := startLoggingDaemon(t, serverOptions{})
+	c := d.client()
+	c.login("admin", adminPassword)
+	if _, err := d.server.sessions.db.ExecContext(t.Context(), "DROP TABLE secretd_sessions"); err != nil {
+		t.Fatal(err)
+	}
+
+	res := c.api("GET", "/api/secrets", "")
+
+	if res.status != http.StatusUnauthorized || !strings.Contains(res.body, "not logged in") {
+		t.Errorf("status %d, want 401 saying not logged in\n%s", res.status, res.body)
+	}
+	if strings.Contains(res.body, "secretd_sessions") || strings.Contains(res.body, "sessions:") {
+		t.Errorf("the answer holds the internal error:\n%s", res.body)
+	}
+	if line := lineOf(logs.String(), "authenticate API request"); !strings.Contains(line, "secretd_sessions") {
+		t.Errorf("the log does not name the cause:\n%s", logs)
 	}
 }

@@ -215,11 +215,21 @@ func (s *server) subject(ctx context.Context, userID string) (access.Subject, er
 	return access.Subject{UserID: userID, Groups: groups, Permissions: perms}, nil
 }
 
-// authenticateAPI is the API's Authenticate: the session cookie.
+// errNotLoggedIn is what the API is told when a session could not be
+// checked at all; the cause goes to the log, not to the client.
+var errNotLoggedIn = errors.New("not logged in")
+
+// authenticateAPI is the API's Authenticate: the session cookie. The API
+// answers 401 with the error's text, so only errExpired and
+// errNotLoggedIn ever reach it.
 func (s *server) authenticateAPI(r *http.Request) (access.Subject, error) {
 	v, err := s.visitorOf(r)
-	if err != nil {
+	if errors.Is(err, errExpired) {
 		return access.Subject{}, err
+	}
+	if err != nil {
+		s.log.Error("authenticate API request", "method", r.Method, "path", r.URL.Path, "err", err)
+		return access.Subject{}, errNotLoggedIn
 	}
 	return v.Subject, nil
 }
