@@ -114,8 +114,6 @@ func TestReviewStaleShareDialogDoesNotDropANewShare(t *testing.T) {
 // secret that a group's systems use is a change of the group as much as
 // adding one: an owner who is not a member should not make the choice.
 func TestReviewOnlyGroupMembersChooseTheGroupDefault(t *testing.T) {
-	t.Skip("review finding H11-5: SetDefault lets an owner who is not a member of the group pick the group's default; route to the owner of runtime/access")
-
 	w := sqliteWorld(t)
 	w.join(t, w.alice, w.ops, w.system)
 	first := w.smtp(t, w.alice, "first", "pw-one", w.ops)

@@ -310,13 +310,21 @@ func (s *Service) Transfer(ctx context.Context, sub Subject, id, toUserID string
 }
 
 // SetDefault makes a secret the one Match picks for a group and a type
-// when no hint is given. Only an owner may set it, and the secret must be
-// of that type and attached to that group.
+// when no hint is given. Only an owner who is a member of the group may
+// set it, and the secret must be of that type and attached to that group.
 func (s *Service) SetDefault(ctx context.Context, sub Subject, groupID, typ, id string) error {
-	err := s.change(ctx, func(tx *store.Tx, rec *recorder) error {
+	member, err := s.isMember(ctx, sub, groupID)
+	if err != nil {
+		return err
+	}
+
+	err = s.change(ctx, func(tx *store.Tx, rec *recorder) error {
 		a, err := s.mayOwn(ctx, tx, sub, id, ActionDefaultSet)
 		if err != nil {
 			return err
+		}
+		if !member {
+			return deny(sub, ActionDefaultSet, a.meta(), "user %q is not a member of group %q", sub.UserID, groupID)
 		}
 		if a.typ != typ {
 			return fmt.Errorf("access: default %s of group %q: secret %q is of type %s: %w", typ, groupID, id, a.typ, kind.ErrNotFound)
