@@ -37,9 +37,17 @@ func (s *server) history(w http.ResponseWriter, r *http.Request, v visitor) {
 func (s *server) restore(w http.ResponseWriter, r *http.Request, v visitor) {
 	id := r.PathValue("id")
 	expect, ok := formVersion(r)
-	from, err := strconv.ParseInt(r.PostFormValue("from"), 10, 64)
-	if !ok || err != nil {
+	if !ok {
 		s.badForm(w, r, v)
+		return
+	}
+	from, err := strconv.ParseInt(r.PostFormValue("from"), 10, 64)
+	if err != nil || from < 1 {
+		s.render(w, r, http.StatusBadRequest, "error", v, errorPage{
+			Title: "Incomplete form",
+			Message: "The form does not say which version to restore. " +
+				"Go back to the history, reload and try again; nothing was changed.",
+		})
 		return
 	}
 
