@@ -107,10 +107,52 @@ func (s *server) hide(r *http.Request, v visitor, err error) error {
 	if id == "" || !errors.Is(err, access.ErrForbidden) {
 		return err
 	}
-	if _, gerr := s.svc.Get(r.Context(), v.Subject, id); gerr == nil {
-		return err
+	sec, gerr := s.svc.Get(r.Context(), v.Subject, id)
+	if gerr != nil {
+		return fmt.Errorf("secret %q: %w", id, kind.ErrNotFound)
 	}
-	return fmt.Errorf("secret %q: %w", id, kind.ErrNotFound)
+	if refusal, ok := roleRefusalOf(r, sec.Role); ok {
+		return refusal
+	}
+	return err
+}
+
+// roleRefusal is a refusal worded for the visitor: the role they hold and
+// the roles the page's action needs, without the ids of the access
+// layer's message. It matches access.ErrForbidden.
+type roleRefusal struct {
+	role   access.Role
+	action string // e.g. "change it"
+	needs  string // e.g. "owners and editors"
+}
+
+func (e roleRefusal) Error() string {
+	article := "a"
+	if e.role == access.Owner || e.role == access.Editor {
+		article = "an"
+	}
+	return fmt.Sprintf("you are %s %s of this secret; only %s may %s. Nothing was changed",
+		article, e.role, e.needs, e.action)
+}
+
+func (e roleRefusal) Unwrap() error { return access.ErrForbidden }
+
+// roleRefusalOf explains a refusal of the page r by the visitor's role,
+// when the role is why: editors and viewers may not delete, viewers may
+// not change or restore.
+func roleRefusalOf(r *http.Request, role access.Role) (roleRefusal, bool) {
+	if r.Method != http.MethodPost {
+		return roleRefusal{}, false
+	}
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/delete") && role != access.Owner:
+		return roleRefusal{role, "delete it", "owners"}, true
+	case strings.HasSuffix(r.URL.Path, "/restore") && role == access.Viewer:
+		return roleRefusal{role, "restore an earlier version", "owners and editors"}, true
+	case r.URL.Path == "/secrets/"+r.PathValue("id") && role == access.Viewer:
+		return roleRefusal{role, "change it", "owners and editors"}, true
+	}
+	return roleRefusal{}, false
 }
 
 // sentence turns an error into text for a person.
