@@ -163,6 +163,10 @@ func (s *Store) connectSQLite(dsn string) (*sql.DB, error) {
 		}
 	}
 
+	if err := s.ownerOnly(path); err != nil {
+		return nil, err
+	}
+
 	sqldb, err := sql.Open("sqlite", uri)
 	if err != nil {
 		return nil, fmt.Errorf("store: open SQLite %q: %w", path, err)
@@ -170,6 +174,32 @@ func (s *Store) connectSQLite(dsn string) (*sql.DB, error) {
 	s.db = bun.NewDB(sqldb, sqlitedialect.New())
 	s.dialect = SQLite
 	return sqldb, nil
+}
+
+// ownerOnly creates the SQLite file with mode 0600 when it is missing,
+// so that SQLite, which gives its WAL and shared-memory files the mode of
+// the database, creates those owner-only too. The file holds ciphertexts,
+// password hashes, sessions and the audit trail. A file or WAL that others
+// may read is tightened, and the log says so.
+func (s *Store) ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create SQLite file %q: %w", path, err)
+	}
+	f.Close()
+
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil || fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(name, fi.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("store: make %q owner-only: %w", name, err)
+		}
+		s.log.Info("store: made the database file owner-only", "file", name,
+			"was", fi.Mode().Perm().String())
+	}
+	return nil
 }
 
 // sqliteURI turns a path, "sqlite:PATH" or a file: URI into the file path
