@@ -56,6 +56,9 @@ type deniedError struct {
 }
 
 func (e *deniedError) Error() string {
+	if e.meta.ID == "" && e.meta.Type == "" {
+		return fmt.Sprintf("access: %s: %s: %v", e.action, e.reason, ErrForbidden)
+	}
 	if e.meta.ID == "" {
 		return fmt.Sprintf("access: %s %s: %s: %v", e.action, e.meta.Type, e.reason, ErrForbidden)
 	}

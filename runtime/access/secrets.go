@@ -161,8 +161,11 @@ func (s *Service) mayOwn(ctx context.Context, tx *store.Tx, sub Subject, id stri
 
 // describe names a role in a sentence.
 func describe(r Role) string {
-	if r == "" {
+	switch r {
+	case "":
 		return "not shared with"
+	case Owner, Editor:
+		return "an " + string(r)
 	}
 	return "a " + string(r)
 }

@@ -95,9 +95,9 @@ func badCases() []badCase {
 
 		// Unknown types, bad ids, other users' secrets.
 		create("unknown type", `{"data":{}}`, 404, `secret type "Nope": not found; known types: Server`, "").at("/api/secrets/Nope"),
-		{"id with bang", "alice", "GET", "/api/secrets/bad!id", "", nil, 400, `id "bad!id" is malformed`, "path {id}"},
+		{"id with bang", "alice", "GET", "/api/secrets/bad!id", "", nil, 400, `path {id}: secret id "bad!id" is malformed`, "path {id}"},
 		{"id too long", "alice", "GET", "/api/secrets/" + strings.Repeat("a", 200), "", nil, 400, "is malformed; want 1 to 128", "path {id}"},
-		{"id with percent-encoded slash", "alice", "GET", "/api/secrets/a%2Fb", "", nil, 400, `id "a/b" is malformed`, "path {id}"},
+		{"id with percent-encoded slash", "alice", "GET", "/api/secrets/a%2Fb", "", nil, 400, `path {id}: secret id "a/b" is malformed`, "path {id}"},
 		{"id that does not exist", "alice", "GET", "/api/secrets/no-such-secret", "", nil, 404, "not found", ""},
 		{"another user's secret", "carol", "GET", "/api/secrets/{id}", "", nil, 404, "not found", ""},
 		{"reveal another user's secret", "carol", "POST", "/api/secrets/{id}/reveal", "", nil, 404, "not found", ""},

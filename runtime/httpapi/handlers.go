@@ -147,7 +147,11 @@ func idProblem(where, what, id string) *StatusError {
 func pathID(r *http.Request, name string) (string, error) {
 	id := r.PathValue(name)
 	if !checkID(id) {
-		return "", idProblem("path {"+name+"}", name, id)
+		what := name
+		if name == "id" {
+			what = "secret"
+		}
+		return "", idProblem("path {"+name+"}", what, id)
 	}
 	return id, nil
 }

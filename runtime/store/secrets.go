@@ -330,7 +330,7 @@ func (o ops) restore(ctx context.Context, id string, expect, from int64) (kind.M
 		return kind.Meta{}, err
 	}
 	if old.Type != row.Type {
-		return kind.Meta{}, fmt.Errorf("store: restore secret %q: version %d is a %s, not a %s", id, from, old.Type, row.Type)
+		return kind.Meta{}, fmt.Errorf("store: restore secret %q: version %d is of type %s, not %s", id, from, old.Type, row.Type)
 	}
 	return o.write(ctx, row, old.Payload)
 }
