@@ -73,24 +73,28 @@ func TestReviewOwnershipNeverGoesToAnUnknownUser(t *testing.T) {
 	}
 }
 
-// Updates carry the version they change; a stale one is a conflict, never
-// a silent overwrite (DESIGN.md). SaveShares has no version: an owner who
-// saves the share dialog loaded before another owner shared the secret
-// silently takes that share away.
-func TestReviewStaleShareDialogDoesNotDropANewShare(t *testing.T) {
-	t.Skip("review finding H11-4: SaveShares takes no version, so a stale dialog silently drops a share; route to the owner of runtime/access")
-
-	w := sqliteWorld(t)
+// bobOpensTheShareDialog makes alice's Jira secret tracker, co-owned by
+// bob, and returns it with its shares as bob's dialog loads them.
+func (w *world) bobOpensTheShareDialog(t *testing.T) (access.Secret, access.Shares) {
+	t.Helper()
 	sec := w.jira(t, w.alice, "tracker")
 	if err := w.svc.Share(w.ctx, w.alice, sec.ID, w.bob.UserID, access.Owner); err != nil {
 		t.Fatal(err)
 	}
-
-	// bob opens the dialog: alice and bob own it.
 	loaded, err := w.svc.Get(w.ctx, w.bob, sec.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sec, access.Shares{Users: loaded.Users, Groups: loaded.Groups}
+}
+
+// Updates carry the version they change; a stale one is a conflict, never
+// a silent overwrite (DESIGN.md). An owner who saves the share dialog
+// loaded before another owner shared the secret must not silently take
+// that share away: SaveSharesFrom changes only what the dialog changed.
+func TestReviewStaleShareDialogDoesNotDropANewShare(t *testing.T) {
+	w := sqliteWorld(t)
+	sec, shown := w.bobOpensTheShareDialog(t)
 
 	// Meanwhile alice shares it with carol.
 	if err := w.svc.Share(w.ctx, w.alice, sec.ID, w.carol.UserID, access.Viewer); err != nil {
@@ -98,7 +102,7 @@ func TestReviewStaleShareDialogDoesNotDropANewShare(t *testing.T) {
 	}
 
 	// bob saves the dialog as he loaded it, changing nothing.
-	err = w.svc.SaveShares(w.ctx, w.bob, sec.ID, loaded.Users, loaded.Groups)
+	err := w.svc.SaveSharesFrom(w.ctx, w.bob, sec.ID, shown, shown)
 	if errors.Is(err, kind.ErrConflict) {
 		return // the stale save was detected
 	}
@@ -135,5 +139,36 @@ func TestReviewOnlyGroupMembersChooseTheGroupDefault(t *testing.T) {
 	}
 	if got.ID != first.ID {
 		t.Errorf("ops now uses %q, want alice's choice %q", got.Name, first.Name)
+	}
+}
+
+// A stale dialog still applies its own changes: bob removes alice from a
+// dialog loaded before alice shared the secret with carol and attached it
+// to ops; alice goes, carol and ops stay.
+func TestAStaleShareDialogAppliesItsOwnChangesOnly(t *testing.T) {
+	w := sqliteWorld(t)
+	w.join(t, w.alice, w.ops)
+	sec, shown := w.bobOpensTheShareDialog(t)
+
+	if err := w.svc.Share(w.ctx, w.alice, sec.ID, w.carol.UserID, access.Viewer); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.AddGroup(w.ctx, w.alice, sec.ID, w.ops); err != nil {
+		t.Fatal(err)
+	}
+
+	saved := access.Shares{Users: []access.UserShare{{UserID: w.bob.UserID, Role: access.Owner}}}
+	if err := w.svc.SaveSharesFrom(w.ctx, w.bob, sec.ID, shown, saved); err != nil {
+		t.Fatalf("save shares: %v", err)
+	}
+
+	got, err := w.svc.Get(w.ctx, w.bob, sec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []access.UserShare{{UserID: w.bob.UserID, Role: access.Owner}, {UserID: w.carol.UserID, Role: access.Viewer}}
+	slices.SortFunc(want, func(a, b access.UserShare) int { return strings.Compare(a.UserID, b.UserID) })
+	if !slices.Equal(got.Users, want) || !slices.Equal(got.Groups, []string{w.ops}) {
+		t.Errorf("shares %v groups %v; want %v and group ops", got.Users, got.Groups, want)
 	}
 }

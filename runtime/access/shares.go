@@ -167,12 +167,38 @@ func (s *Service) removeGroup(ctx context.Context, tx *store.Tx, rec *recorder, 
 // SaveShares sets the user shares and groups of a secret as a form shows
 // them. Only owners may save. It never drops what the saver could not see
 // or set: a group the saver is not a member of stays, and so does a group
-// the type requires. At least one owner must remain.
+// the type requires. At least one owner must remain. It replaces the
+// shares as they are when it runs; a form should rather use
+// SaveSharesFrom, which keeps what others changed since it loaded.
 func (s *Service) SaveShares(ctx context.Context, sub Subject, id string, users []UserShare, groups []string) error {
-	if err := checkShares(users); err != nil {
+	return s.saveShares(ctx, sub, id, Shares{Users: users, Groups: groups}, nil)
+}
+
+// Shares are the user shares and groups of a secret as a form shows them.
+type Shares struct {
+	Users  []UserShare `json:"users"`
+	Groups []string    `json:"groups"`
+}
+
+// SaveSharesFrom is SaveShares for a form that loaded the shares as
+// loaded and now shows them as saved: it changes only what differs
+// between the two, so that a share another owner added or changed in the
+// meantime survives. A user or group in loaded and not in saved is
+// removed; one whose role differs, or that is new, is set.
+func (s *Service) SaveSharesFrom(ctx context.Context, sub Subject, id string, loaded, saved Shares) error {
+	if err := checkShares(loaded.Users); err != nil {
+		return fmt.Errorf("access: save shares of secret %q: loaded shares: %w", id, err)
+	}
+	return s.saveShares(ctx, sub, id, saved, &loaded)
+}
+
+// saveShares saves the shares, as they are or, with loaded, as the
+// changes from loaded to saved applied to the current shares.
+func (s *Service) saveShares(ctx context.Context, sub Subject, id string, saved Shares, loaded *Shares) error {
+	if err := checkShares(saved.Users); err != nil {
 		return fmt.Errorf("access: save shares of secret %q: %w", id, err)
 	}
-	if err := s.mustExist(ctx, userIDs(users)...); err != nil {
+	if err := s.mustExist(ctx, userIDs(saved.Users)...); err != nil {
 		return fmt.Errorf("access: save shares of secret %q: %w", id, err)
 	}
 	member, err := s.groupsOf(ctx, sub)
@@ -185,15 +211,53 @@ func (s *Service) SaveShares(ctx context.Context, sub Subject, id string, users 
 		if err != nil {
 			return err
 		}
-		if !hasOwner(users) {
+		want := saved
+		if loaded != nil {
+			want = rebase(a, *loaded, saved)
+		}
+		if !hasOwner(want.Users) {
 			return deny(sub, ActionShared, a.meta(), "no owner in the saved shares; a secret keeps at least one")
 		}
-		if err := s.saveUsers(ctx, tx, rec, sub, a, users); err != nil {
+		if err := s.saveUsers(ctx, tx, rec, sub, a, want.Users); err != nil {
 			return err
 		}
-		return s.saveGroups(ctx, tx, rec, sub, a, sortedSet(groups), member)
+		return s.saveGroups(ctx, tx, rec, sub, a, sortedSet(want.Groups), member)
 	})
 	return s.audited(ctx, err)
+}
+
+// rebase applies the changes from loaded to saved to the current shares
+// of a, and returns the shares to save.
+func rebase(a *acl, loaded, saved Shares) Shares {
+	users := slices.Clone(a.users)
+	for _, l := range loaded.Users {
+		if !slices.ContainsFunc(saved.Users, sameUser(l.UserID)) {
+			users = slices.DeleteFunc(users, sameUser(l.UserID))
+		}
+	}
+	for _, u := range saved.Users {
+		if slices.Contains(loaded.Users, u) {
+			continue
+		}
+		users = append(slices.DeleteFunc(users, sameUser(u.UserID)), u)
+	}
+
+	var groups []string
+	for _, g := range a.groups {
+		if slices.Contains(saved.Groups, g) || !slices.Contains(loaded.Groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	for _, g := range saved.Groups {
+		if !slices.Contains(loaded.Groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	return Shares{Users: users, Groups: groups}
+}
+
+func sameUser(id string) func(UserShare) bool {
+	return func(u UserShare) bool { return u.UserID == id }
 }
 
 // checkShares says what is wrong with a list of shares a client sent.

@@ -203,17 +203,28 @@ func listOrNone(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// checkShares checks the users and groups of a shares body.
+// checkShares checks the users and groups of a shares body, and of the
+// shares it says it loaded.
 func checkShares(req SharesRequest) error {
-	for i, u := range req.Users {
+	if err := checkSharesAt("", access.Shares{Users: req.Users, Groups: req.Groups}); err != nil {
+		return err
+	}
+	if req.Loaded == nil {
+		return nil
+	}
+	return checkSharesAt("loaded.", *req.Loaded)
+}
+
+func checkSharesAt(prefix string, sh access.Shares) error {
+	for i, u := range sh.Users {
 		if !checkID(u.UserID) {
-			return idProblem(fmt.Sprintf("users[%d].user", i), "user", u.UserID)
+			return idProblem(fmt.Sprintf("%susers[%d].user", prefix, i), "user", u.UserID)
 		}
-		if err := checkRole(fmt.Sprintf("users[%d].role", i), u.Role); err != nil {
+		if err := checkRole(fmt.Sprintf("%susers[%d].role", prefix, i), u.Role); err != nil {
 			return err
 		}
 	}
-	return checkIDs("groups", "group", req.Groups)
+	return checkIDs(prefix+"groups", "group", sh.Groups)
 }
 
 func checkRole(key string, role access.Role) error {

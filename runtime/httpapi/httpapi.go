@@ -55,6 +55,7 @@ type Service interface {
 	AddGroup(ctx context.Context, sub access.Subject, id, groupID string) error
 	RemoveGroup(ctx context.Context, sub access.Subject, id, groupID string) error
 	SaveShares(ctx context.Context, sub access.Subject, id string, users []access.UserShare, groups []string) error
+	SaveSharesFrom(ctx context.Context, sub access.Subject, id string, loaded, saved access.Shares) error
 	GroupSecrets(ctx context.Context, sub access.Subject, groupID, typ string) ([]access.Secret, error)
 	Match(ctx context.Context, sub access.Subject, q access.MatchQuery) (access.Secret, error)
 	SetDefault(ctx context.Context, sub access.Subject, groupID, typ, id string) error

@@ -159,6 +159,10 @@ func (a *API) saveShares(w http.ResponseWriter, r *http.Request, sub access.Subj
 		return err
 	}
 
+	saved := access.Shares{Users: req.Users, Groups: req.Groups}
+	if req.Loaded != nil {
+		return noContent(w, a.svc.SaveSharesFrom(r.Context(), sub, id, *req.Loaded, saved))
+	}
 	return noContent(w, a.svc.SaveShares(r.Context(), sub, id, req.Users, req.Groups))
 }
 

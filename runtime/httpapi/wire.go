@@ -76,9 +76,13 @@ type UpdateRequest struct {
 }
 
 // SharesRequest replaces the shares of a secret that the saver may see.
+// With Loaded, the shares as the form loaded them, only what differs
+// between Loaded and the request changes, so that shares others changed
+// meanwhile survive.
 type SharesRequest struct {
 	Users  []access.UserShare `json:"users"`
 	Groups []string           `json:"groups"`
+	Loaded *access.Shares     `json:"loaded,omitempty"`
 }
 
 // ShareRequest gives one user a role.
