@@ -11,6 +11,7 @@
 //		Registry:   generated.Registry(),
 //		Membership: dir,                      // read at each request
 //		GroupID:    groupIDByName,            // "system" -> its group id
+//		UserExists: userExists,               // shares to unknown ids refused
 //	})
 //	alice := access.Subject{UserID: aliceID}
 //	smtp, err := svc.Create(ctx, alice, "SMTP", payload, nil) // attached to system
@@ -20,9 +21,18 @@
 //		access.MatchQuery{Group: systemID, Expect: true})
 //
 // Viewers get fields styled secret as Mask unless they Reveal, which is
-// audited. Sending Mask (or leaving the key out) in an Update keeps the
-// stored value. Updates and deletes carry the version they change; a stale
-// one matches kind.ErrConflict. Refusals match ErrForbidden.
+// audited. Group shares are for systems: a person looking up a group's
+// secret sets MatchQuery.Masked and gets Mask too, on record. Sending
+// Mask (or leaving the key out) in an Update keeps the stored value.
+// Updates and deletes carry the version they change; a stale one matches
+// kind.ErrConflict; a share dialog saves with SaveSharesFrom, which keeps
+// what others changed meanwhile. Refusals match ErrForbidden; bad share
+// input, such as an id that names no user, is an *InvalidError.
+//
+// Stored payloads are read through the type's codec, so a key the type no
+// longer has never leaves. A secret that no longer reads (its type gone, a
+// field retyped) is an *UnreadableError alone, and flagged with
+// Secret.Unreadable in lists, which keep the others.
 //
 // The service keeps its tables, prefixed acl_, in the store's database.
 // Lookups by group and type are indexed queries joined to the store's
