@@ -172,3 +172,20 @@ func TestAStaleShareDialogAppliesItsOwnChangesOnly(t *testing.T) {
 		t.Errorf("shares %v groups %v; want %v and group ops", got.Users, got.Groups, want)
 	}
 }
+
+// Deleting a user with a transfer to an id that names nobody is refused:
+// the secrets alice alone owns would otherwise be owned by nobody.
+func TestDeletingAUserRefusesATransferToAnUnknownUser(t *testing.T) {
+	w := sqliteWorld(t)
+	sec := w.jira(t, w.alice, "tracker")
+	w.dir.BeforeDeleteUser = w.svc.TransferOnDelete("admin", "no-such-user")
+
+	err := w.dir.DeleteUser(w.ctx, w.alice.UserID)
+	var invalid *access.InvalidError
+	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), `"no-such-user"`) {
+		t.Errorf("delete alice: err %v, want an *access.InvalidError naming the id", err)
+	}
+	if got := w.ownersOf(t, sec.ID, w.alice); !slices.Contains(got, w.alice.UserID) {
+		t.Errorf("after the refused deletion alice owns %q, want her still owner", got)
+	}
+}

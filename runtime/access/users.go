@@ -61,6 +61,11 @@ func (s *Service) ReleaseUser(ctx context.Context, tx bun.Tx, actor, userID, toU
 	if len(owned) > 0 && toUserID == "" {
 		return s.soleOwnerError(ctx, userID, owned)
 	}
+	if len(owned) > 0 {
+		if err := s.mustExist(ctx, toUserID); err != nil {
+			return fmt.Errorf("access: release user %q: transfer to: %w", userID, err)
+		}
+	}
 	for _, r := range owned {
 		if err := s.handOver(ctx, tx, actor, r, toUserID); err != nil {
 			return err
