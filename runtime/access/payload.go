@@ -89,13 +89,18 @@ func keepsStored(v json.RawMessage) bool {
 // not decode is an *UnreadableError naming the key, never the value.
 func readable(t kind.Type, item kind.Item) ([]byte, string, error) {
 	v, err := t.Decode(item.Payload, false)
-	if err == nil {
-		var data []byte
-		if data, err = t.Encode(v); err == nil {
-			return data, nameOfValue(v), nil
-		}
+	if err != nil {
+		return nil, "", unreadable(item, err)
 	}
-	return nil, "", &UnreadableError{ID: item.ID, Type: item.Type, Reason: err.Error()}
+	data, err := t.Encode(v)
+	if err != nil {
+		return nil, "", unreadable(item, err)
+	}
+	return data, nameOfValue(v), nil
+}
+
+func unreadable(item kind.Item, err error) *UnreadableError {
+	return &UnreadableError{ID: item.ID, Type: item.Type, Reason: err.Error()}
 }
 
 // nameOf returns the credential's GetName, or "" when the payload does
