@@ -76,7 +76,9 @@ func (s *server) groupViews(ctx context.Context, v visitor, sec access.Secret) (
 
 // share saves the share dialog: the roles of the listed users, a new user
 // by name, and which of the visitor's groups the secret is attached to.
-// Shares the visitor cannot see or set are kept by the access layer.
+// Only what the visitor changed from the shares the dialog loaded is
+// saved, so a share another owner added or changed meanwhile survives;
+// shares the visitor cannot see or set are kept by the access layer.
 func (s *server) share(w http.ResponseWriter, r *http.Request, v visitor) {
 	id := r.PathValue("id")
 	users, err := s.sharedUsers(r)
@@ -84,8 +86,14 @@ func (s *server) share(w http.ResponseWriter, r *http.Request, v visitor) {
 		s.shareFailed(w, r, v, id, err)
 		return
 	}
+	loaded, err := loadedShares(r)
+	if err != nil {
+		s.shareFailed(w, r, v, id, err)
+		return
+	}
 
-	err = s.svc.SaveShares(r.Context(), v.Subject, id, users, r.PostForm["group"])
+	saved := access.Shares{Users: users, Groups: r.PostForm["group"]}
+	err = s.svc.SaveSharesFrom(r.Context(), v.Subject, id, loaded, saved)
 	if err != nil {
 		s.shareFailed(w, r, v, id, err)
 		return
@@ -127,6 +135,46 @@ func (s *server) sharedUsers(r *http.Request) ([]access.UserShare, error) {
 	return users, checkSharedUsers(users)
 }
 
+// loadedShares reads the shares the dialog loaded, which it carries as
+// hidden fields: loaded_user with loaded_role:<id> for each user, and
+// loaded_group. A secret always has an owner, so a dialog that loaded no
+// user was forged or comes from an older page.
+func loadedShares(r *http.Request) (access.Shares, error) {
+	var loaded access.Shares
+	for _, id := range r.PostForm["loaded_user"] {
+		role := access.Role(r.PostFormValue("loaded_role:" + id))
+		loaded.Users = append(loaded.Users, access.UserShare{UserID: id, Role: role})
+	}
+	if len(loaded.Users) == 0 {
+		return loaded, shareFormError{"the share dialog does not say which shares it loaded; reload the page and share again"}
+	}
+	if err := checkLoadedUsers(loaded.Users); err != nil {
+		return loaded, err
+	}
+
+	loaded.Groups = r.PostForm["loaded_group"]
+	if slices.Contains(loaded.Groups, "") {
+		return loaded, shareFormError{"the share dialog loaded a group without an id; reload the page and share again"}
+	}
+	return loaded, nil
+}
+
+// checkLoadedUsers refuses loaded shares the dialog cannot have rendered:
+// an empty id, a role that is none of the three, a user listed twice.
+// Their ids need not name a user still: one deleted since keeps its share
+// until an owner removes it.
+func checkLoadedUsers(users []access.UserShare) error {
+	for _, u := range users {
+		if u.UserID == "" {
+			return shareFormError{"the share dialog loaded a user without an id; reload the page and share again"}
+		}
+	}
+	if err := checkSharedUsers(users); err != nil {
+		return shareFormError{"the shares the dialog loaded are not as it showed them: " + err.Error() + "; reload the page and share again"}
+	}
+	return nil
+}
+
 // knownUser refuses a user id the directory does not know: the dialog
 // lists only users that exist, so the form was forged or is stale.
 func (s *server) knownUser(ctx context.Context, id string) error {
@@ -158,7 +206,8 @@ func checkSharedUsers(users []access.UserShare) error {
 // the reason is the visitor's to fix; anything else is an error page.
 func (s *server) shareFailed(w http.ResponseWriter, r *http.Request, v visitor, id string, err error) {
 	var mistake shareFormError
-	if !errors.As(err, &mistake) && !errors.Is(err, access.ErrForbidden) && !isInvalid(err) {
+	var invalid *access.InvalidError
+	if !errors.As(err, &mistake) && !errors.As(err, &invalid) && !errors.Is(err, access.ErrForbidden) && !isInvalid(err) {
 		s.fail(w, r, err)
 		return
 	}

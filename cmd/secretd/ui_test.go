@@ -27,6 +27,7 @@ func (d *testDaemon) shareForm(c *client, user, role string) url.Values {
 		csrfField: {c.csrf("/")},
 		"user":    {admin}, "role:" + admin: {"owner"},
 		"new_user": {user}, "new_role": {role},
+		"loaded_user": {admin}, "loaded_role:" + admin: {"owner"},
 	}
 }
 
