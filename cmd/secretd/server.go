@@ -12,13 +12,13 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/secretgen/secretgen/configurator"
 	"github.com/secretgen/secretgen/runtime/access"
 	"github.com/secretgen/secretgen/runtime/directory"
+	"github.com/secretgen/secretgen/runtime/httpapi"
 	"github.com/secretgen/secretgen/runtime/kind"
 )
 
@@ -278,7 +278,7 @@ func (s *server) page(fn func(http.ResponseWriter, *http.Request, visitor)) http
 			s.fail(w, r, err)
 			return
 		}
-		if id := r.PathValue("id"); id != "" && !secretID.MatchString(id) {
+		if id := r.PathValue("id"); id != "" && !httpapi.ValidID(id) {
 			s.fail(w, r, fmt.Errorf("secret %q: %w", id, kind.ErrNotFound))
 			return
 		}
@@ -297,12 +297,6 @@ func (s *server) page(fn func(http.ResponseWriter, *http.Request, visitor)) http
 		fn(w, r, v)
 	}
 }
-
-// secretID matches the secret ids a path may hold: 1 to 128 URL-safe
-// bytes, as the JSON API checks them. Any other id names nothing, and one
-// holding a NUL byte or invalid UTF-8 would make PostgreSQL fail the
-// query.
-var secretID = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,128}$`)
 
 // formRead parses a posted form, answering 413 or 400 when it cannot.
 func (s *server) formRead(w http.ResponseWriter, r *http.Request, v visitor) bool {

@@ -123,8 +123,10 @@ func checkData(data []byte) error {
 // maxID bounds ids taken from paths and bodies.
 const maxID = 128
 
-// checkID reports whether id looks like an id: 1 to maxID URL-safe bytes.
-func checkID(id string) bool {
+// ValidID reports whether id looks like an id: 1 to 128 URL-safe bytes
+// (letters, digits and "-._~"). Other strings name nothing, and the
+// store is never asked about them.
+func ValidID(id string) bool {
 	if id == "" || len(id) > maxID {
 		return false
 	}
@@ -146,7 +148,7 @@ func idProblem(where, what, id string) *StatusError {
 // pathID returns the path value name after checking that it is an id.
 func pathID(r *http.Request, name string) (string, error) {
 	id := r.PathValue(name)
-	if !checkID(id) {
+	if !ValidID(id) {
 		what := name
 		if name == "id" {
 			what = "secret"
@@ -169,7 +171,7 @@ func versioned(r *http.Request) (string, int64, error) {
 // checkIDs checks each id of a list taken from a body key.
 func checkIDs(key, what string, ids []string) error {
 	for i, id := range ids {
-		if !checkID(id) {
+		if !ValidID(id) {
 			return idProblem(fmt.Sprintf("%s[%d]", key, i), what, id)
 		}
 	}
@@ -217,7 +219,7 @@ func checkShares(req SharesRequest) error {
 
 func checkSharesAt(prefix string, sh access.Shares) error {
 	for i, u := range sh.Users {
-		if !checkID(u.UserID) {
+		if !ValidID(u.UserID) {
 			return idProblem(fmt.Sprintf("%susers[%d].user", prefix, i), "user", u.UserID)
 		}
 		if err := checkRole(fmt.Sprintf("%susers[%d].role", prefix, i), u.Role); err != nil {

@@ -215,7 +215,7 @@ func (a *API) transfer(w http.ResponseWriter, r *http.Request, sub access.Subjec
 	if err := ReadJSON(r, a.maxBody, &req); err != nil {
 		return err
 	}
-	if !checkID(req.User) {
+	if !ValidID(req.User) {
 		return idProblem("user", "user", req.User)
 	}
 
@@ -304,7 +304,7 @@ func (a *API) setDefault(w http.ResponseWriter, r *http.Request, sub access.Subj
 	if err := ReadJSON(r, a.maxBody, &req); err != nil {
 		return err
 	}
-	if !checkID(req.ID) {
+	if !ValidID(req.ID) {
 		return idProblem("id", "secret", req.ID)
 	}
 
@@ -321,7 +321,7 @@ func (a *API) match(w http.ResponseWriter, r *http.Request, sub access.Subject) 
 		return err
 	}
 	group := q.Get("group")
-	if group != "" && !checkID(group) {
+	if group != "" && !ValidID(group) {
 		return idProblem("query group", "group", group)
 	}
 

@@ -54,7 +54,7 @@ func (a *API) checkHandlers(hs []TypeHandlers) []TypeHandlers {
 		case t.Fingerprint != h.Fingerprint:
 			panic(fmt.Sprintf("httpapi: handlers for type %q were generated for fingerprint %q, the registry holds %q",
 				h.Type, h.Fingerprint, t.Fingerprint))
-		case !checkID(h.Type):
+		case !ValidID(h.Type):
 			panic(fmt.Sprintf("httpapi: type %q cannot name a route; give it a URL-safe name", h.Type))
 		case i > 0 && out[i-1].Type == h.Type:
 			panic(fmt.Sprintf("httpapi: two sets of handlers for type %q", h.Type))
