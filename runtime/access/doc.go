@@ -23,7 +23,8 @@
 // Viewers get fields styled secret as Mask unless they Reveal, which is
 // audited. Group shares are for systems: a person looking up a group's
 // secret sets MatchQuery.Masked and gets Mask too, on record. Sending
-// Mask (or leaving the key out) in an Update keeps the stored value.
+// Mask (or leaving the key out) in an Update keeps the stored value; a
+// Create refuses it, since it stands for a value and is none.
 // Updates and deletes carry the version they change; a stale one matches
 // kind.ErrConflict; a share dialog saves with SaveSharesFrom, which keeps
 // what others changed meanwhile. Refusals match ErrForbidden; bad share

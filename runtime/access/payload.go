@@ -2,6 +2,8 @@ package access
 
 import (
 	"encoding/json"
+	"errors"
+	"slices"
 
 	"github.com/secretgen/secretgen/runtime/kind"
 )
@@ -10,14 +12,78 @@ import (
 // the type's canonical encoding. Errors are *kind.DecodeError or
 // *kind.ValidationError and name keys and rules, never values.
 func canonical(t kind.Type, payload []byte) ([]byte, error) {
-	v, err := t.Decode(payload, true)
+	v, data, err := encoded(t, payload)
 	if err != nil {
 		return nil, err
 	}
 	if err := t.Validate(v); err != nil {
 		return nil, err
 	}
-	return t.Encode(v)
+	return data, nil
+}
+
+// fresh is canonical for a new secret. Besides the type's rules, no field
+// styled secret may hold Mask: stored, it would read as a masked value
+// for good. One *kind.ValidationError lists every field that fails.
+func fresh(t kind.Type, payload []byte) ([]byte, error) {
+	v, data, err := encoded(t, payload)
+	if err != nil {
+		return nil, err
+	}
+	if err := withFields(t, t.Validate(v), maskHeld(t, data)); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// encoded decodes a client's payload strictly and returns the value and
+// its canonical encoding.
+func encoded(t kind.Type, payload []byte) (any, []byte, error) {
+	v, err := t.Decode(payload, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := t.Encode(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, data, nil
+}
+
+// maskHeld lists the fields styled secret whose value in the canonical
+// payload is Mask.
+func maskHeld(t kind.Type, data []byte) []kind.FieldError {
+	m, err := object(t, data)
+	if err != nil {
+		return nil
+	}
+
+	var out []kind.FieldError
+	for _, f := range t.Form.Fields {
+		if f.Secret() && isMask(m[f.Key]) {
+			out = append(out, kind.FieldError{Field: f.Key, Rule: "not_mask",
+				Message: "is the mask placeholder, not a value"})
+		}
+	}
+	return out
+}
+
+// withFields adds fields to the validation error err, or makes one of
+// them when err is nil. Any other error is returned as it is.
+func withFields(t kind.Type, err error, fields []kind.FieldError) error {
+	if len(fields) == 0 {
+		return err
+	}
+	if err == nil {
+		return &kind.ValidationError{Type: t.Name, Fields: fields}
+	}
+
+	var ve *kind.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	all := append(slices.Clone(ve.Fields), fields...)
+	return &kind.ValidationError{Type: ve.Type, Fields: all}
 }
 
 // object splits a JSON object into its keys. A payload that is not an
@@ -75,11 +141,13 @@ func merged(t kind.Type, stored, incoming []byte) ([]byte, error) {
 // keepsStored reports whether an incoming value of a secret field means
 // "leave it as it is": absent, or Mask.
 func keepsStored(v json.RawMessage) bool {
-	if v == nil {
-		return true
-	}
+	return v == nil || isMask(v)
+}
+
+// isMask reports whether a JSON value is the string Mask.
+func isMask(v json.RawMessage) bool {
 	var s string
-	return json.Unmarshal(v, &s) == nil && s == Mask
+	return v != nil && json.Unmarshal(v, &s) == nil && s == Mask
 }
 
 // readable reads a stored payload through the type's codec: decoded

@@ -13,7 +13,10 @@ import (
 
 // Create stores a new secret of type typ owned by the subject and attaches
 // it to groups and to every group its type requires. The subject must be
-// a member of each of them.
+// a member of each of them. A group listed twice, or an empty one, is an
+// *InvalidError; a field styled secret that holds Mask is a
+// *kind.ValidationError (rule "not_mask"), since Mask stands for a value
+// and is none.
 func (s *Service) Create(ctx context.Context, sub Subject, typ string, payload []byte, groups []string) (Secret, error) {
 	if sub.UserID == "" {
 		return Secret{}, errors.New("access: create: subject has no user id")
@@ -22,7 +25,10 @@ func (s *Service) Create(ctx context.Context, sub Subject, typ string, payload [
 	if err != nil {
 		return Secret{}, err
 	}
-	data, err := canonical(t, payload)
+	if err := checkGroups("groups", groups); err != nil {
+		return Secret{}, fmt.Errorf("access: create %s: %w", typ, err)
+	}
+	data, err := fresh(t, payload)
 	if err != nil {
 		return Secret{}, err
 	}

@@ -189,6 +189,9 @@ func (s *Service) SaveSharesFrom(ctx context.Context, sub Subject, id string, lo
 	if err := checkShares(loaded.Users); err != nil {
 		return fmt.Errorf("access: save shares of secret %q: loaded shares: %w", id, err)
 	}
+	if err := checkGroups("loaded.groups", loaded.Groups); err != nil {
+		return fmt.Errorf("access: save shares of secret %q: loaded shares: %w", id, err)
+	}
 	return s.saveShares(ctx, sub, id, saved, &loaded)
 }
 
@@ -196,6 +199,9 @@ func (s *Service) SaveSharesFrom(ctx context.Context, sub Subject, id string, lo
 // changes from loaded to saved applied to the current shares.
 func (s *Service) saveShares(ctx context.Context, sub Subject, id string, saved Shares, loaded *Shares) error {
 	if err := checkShares(saved.Users); err != nil {
+		return fmt.Errorf("access: save shares of secret %q: %w", id, err)
+	}
+	if err := checkGroups("groups", saved.Groups); err != nil {
 		return fmt.Errorf("access: save shares of secret %q: %w", id, err)
 	}
 	if err := s.mustExist(ctx, userIDs(saved.Users)...); err != nil {
@@ -271,6 +277,23 @@ func checkShares(users []UserShare) error {
 			return &InvalidError{UserID: u.UserID, Rule: "unique", Reason: "listed twice"}
 		}
 		seen[u.UserID] = true
+	}
+	return nil
+}
+
+// checkGroups says what is wrong with a list of group ids a client sent
+// under key: an empty id, or one listed twice, as checkShares refuses
+// users.
+func checkGroups(key string, groups []string) error {
+	seen := map[string]bool{}
+	for _, g := range groups {
+		if g == "" {
+			return &InvalidError{Key: key, Rule: "required", Reason: "empty group id"}
+		}
+		if seen[g] {
+			return &InvalidError{GroupID: g, Key: key, Rule: "unique", Reason: "listed twice"}
+		}
+		seen[g] = true
 	}
 	return nil
 }

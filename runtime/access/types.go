@@ -151,20 +151,28 @@ type Event struct {
 var ErrForbidden = errors.New("forbidden")
 
 // InvalidError refuses share input before anything changes: an empty or
-// unknown user id, a user listed twice, a role that is not one of the
-// three. It never holds a value.
+// unknown user id, a user or a group listed twice, an empty group id, a
+// role that is not one of the three. It never holds a value.
 type InvalidError struct {
-	UserID string // the user the input names; "" when it names none
+	UserID  string // the user the input names; "" when it names none
+	GroupID string // the group the input names; "" when it names none
+	// Key is the input a group error is about, as Shares names it in
+	// JSON: "groups", or "loaded.groups" for SaveSharesFrom's loaded
+	// shares. It is "" when the error is about a user.
+	Key    string
 	Rule   string // "required", "exists", "unique" or "oneof"
 	Reason string // for people
 }
 
-// Error names the user and what is wrong.
+// Error names the user or the group and what is wrong.
 func (e *InvalidError) Error() string {
-	if e.UserID == "" {
-		return e.Reason
+	switch {
+	case e.UserID != "":
+		return fmt.Sprintf("user %q: %s", e.UserID, e.Reason)
+	case e.GroupID != "":
+		return fmt.Sprintf("group %q: %s", e.GroupID, e.Reason)
 	}
-	return fmt.Sprintf("user %q: %s", e.UserID, e.Reason)
+	return e.Reason
 }
 
 // UnreadableError says that a stored secret does not read with its type
@@ -186,7 +194,7 @@ func (e *UnreadableError) Error() string {
 // hint nor a default decides.
 type AmbiguousError struct {
 	Type       string
-	Group      string
+	Group      string // "" when Match searched every group of the caller
 	Candidates []Candidate
 }
 
@@ -202,6 +210,10 @@ func (e *AmbiguousError) Error() string {
 	for i, c := range e.Candidates {
 		names[i] = fmt.Sprintf("%q (%s)", c.Name, c.ID)
 	}
-	return fmt.Sprintf("%d %s secrets in group %q and no hint or default: %s",
-		len(e.Candidates), e.Type, e.Group, strings.Join(names, ", "))
+	where := fmt.Sprintf("group %q", e.Group)
+	if e.Group == "" {
+		where = "the groups of the caller"
+	}
+	return fmt.Sprintf("%d %s secrets in %s and no hint or default: %s",
+		len(e.Candidates), e.Type, where, strings.Join(names, ", "))
 }

@@ -50,7 +50,7 @@ func badRequest(key, rule, format string, args ...any) *StatusError {
 //	*http.MaxBytesError    413
 //	*kind.DecodeError      400, the key in errors
 //	*kind.ValidationError  422, every field in errors
-//	*access.InvalidError   422, the user in errors
+//	*access.InvalidError   422, "user" or the groups' key in errors
 //	*access.AmbiguousError 409
 //	*access.UnreadableError 409, the stored data no longer fits its type
 //	kind.ErrConflict       412 when the request sent If-Match, else 409
@@ -83,7 +83,7 @@ func ProblemOf(r *http.Request, err error) Problem {
 		return problem(http.StatusUnprocessableEntity, err.Error(), ve.Fields)
 	case errors.As(err, &ie):
 		return problem(http.StatusUnprocessableEntity, err.Error(),
-			[]kind.FieldError{{Field: "user", Rule: ie.Rule, Message: ie.Error()}})
+			[]kind.FieldError{{Field: invalidKey(ie), Rule: ie.Rule, Message: ie.Error()}})
 	case errors.As(err, &ae):
 		return problem(http.StatusConflict, err.Error(), nil)
 	case errors.Is(err, kind.ErrConflict) && r.Header.Get("If-Match") != "":
@@ -109,6 +109,15 @@ func problem(status int, detail string, fields []kind.FieldError) Problem {
 		Detail: detail,
 		Errors: fields,
 	}
+}
+
+// invalidKey is the key of the input an *access.InvalidError is about:
+// the groups' key it names, else "user".
+func invalidKey(ie *access.InvalidError) string {
+	if ie.Key != "" {
+		return ie.Key
+	}
+	return "user"
 }
 
 func decodeFields(de *kind.DecodeError) []kind.FieldError {
