@@ -116,8 +116,16 @@ func TestKeyRotateKeepsEverySecretReadable(t *testing.T) {
 // and a first form would, and returns the secret's id.
 func storeOneSecret(t *testing.T, data string) string {
 	t.Helper()
+	return storeSecret(t, configurator.Options{DataDir: data}, "SMTP",
+		`{"Name":"rotate-me","Host":"127.0.0.1","Port":25,"Password":"pw"}`)
+}
+
+// storeSecret creates the admin, when missing, and one secret of admin's
+// of type typ, and returns the secret's id.
+func storeSecret(t *testing.T, opts configurator.Options, typ, payload string) string {
+	t.Helper()
 	ctx := context.Background()
-	cfg := configurator.New(configurator.Options{DataDir: data})
+	cfg := configurator.New(opts)
 	defer cfg.Close()
 	sm, err := cfg.SecretManagement()
 	if err != nil {
@@ -130,8 +138,7 @@ func storeOneSecret(t *testing.T, data string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sec, err := sm.Access.Create(ctx, access.Subject{UserID: admin.ID}, "SMTP",
-		[]byte(`{"Name":"rotate-me","Host":"127.0.0.1","Port":25,"Password":"pw"}`), nil)
+	sec, err := sm.Access.Create(ctx, access.Subject{UserID: admin.ID}, typ, []byte(payload), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -8,7 +9,9 @@ import (
 	"github.com/secretgen/secretgen/runtime/kind"
 )
 
-// historyView lists the kept versions of a secret, newest first.
+// historyView lists the kept versions of a secret, newest first. A
+// secret that does not read can be restored only while its type is
+// registered: then an earlier version may read.
 type historyView struct {
 	Secret   access.Secret
 	Versions []kind.Meta
@@ -19,7 +22,7 @@ func (h historyView) PageTitle() string { return "History of " + h.Secret.Name }
 
 func (s *server) history(w http.ResponseWriter, r *http.Request, v visitor) {
 	id := r.PathValue("id")
-	sec, err := s.svc.Get(r.Context(), v.Subject, id)
+	sec, err := s.secretOf(r.Context(), v, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -30,8 +33,9 @@ func (s *server) history(w http.ResponseWriter, r *http.Request, v visitor) {
 		return
 	}
 
-	canEdit := sec.Role == access.Owner || sec.Role == access.Editor
-	s.render(w, r, http.StatusOK, "history", v, historyView{Secret: sec, Versions: versions, CanEdit: canEdit})
+	_, registered := s.reg.Lookup(sec.Type)
+	canEdit := registered && (sec.Role == access.Owner || sec.Role == access.Editor)
+	s.render(w, r, http.StatusOK, "history", v, historyView{Secret: s.named(sec), Versions: versions, CanEdit: canEdit})
 }
 
 func (s *server) restore(w http.ResponseWriter, r *http.Request, v visitor) {
@@ -51,7 +55,11 @@ func (s *server) restore(w http.ResponseWriter, r *http.Request, v visitor) {
 		return
 	}
 
-	if _, err := s.svc.Restore(r.Context(), v.Subject, id, expect, from); err != nil {
+	_, err = s.svc.Restore(r.Context(), v.Subject, id, expect, from)
+	if errors.Is(err, kind.ErrNotFound) && s.unreadableRestore(w, r, v, id) {
+		return
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -66,12 +74,12 @@ type deleteView struct {
 func (d deleteView) PageTitle() string { return "Delete " + d.Secret.Name + "?" }
 
 func (s *server) confirmDelete(w http.ResponseWriter, r *http.Request, v visitor) {
-	sec, err := s.svc.Get(r.Context(), v.Subject, r.PathValue("id"))
+	sec, err := s.secretOf(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "delete", v, deleteView{Secret: sec})
+	s.render(w, r, http.StatusOK, "delete", v, deleteView{Secret: s.named(sec)})
 }
 
 func (s *server) delete(w http.ResponseWriter, r *http.Request, v visitor) {

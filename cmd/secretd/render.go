@@ -18,7 +18,7 @@ import (
 )
 
 // pageNames lists the page templates; each is parsed with layout.html.
-var pageNames = []string{"login", "list", "types", "form", "history", "delete", "error"}
+var pageNames = []string{"login", "list", "types", "form", "history", "delete", "error", "unreadable"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -79,6 +79,9 @@ func (e errorPage) PageTitle() string { return e.Title }
 // Errors the visitor cannot cause are logged; their text is not shown.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	v, _ := s.visitorOf(r)
+	if s.failUnreadable(w, r, v, err) {
+		return
+	}
 	err = s.hide(r, v, err)
 	status, page := http.StatusInternalServerError, errorPage{
 		Title:   "Something went wrong",
@@ -107,7 +110,7 @@ func (s *server) hide(r *http.Request, v visitor, err error) error {
 	if id == "" || !errors.Is(err, access.ErrForbidden) {
 		return err
 	}
-	sec, gerr := s.svc.Get(r.Context(), v.Subject, id)
+	sec, gerr := s.secretOf(r.Context(), v, id)
 	if gerr != nil {
 		return fmt.Errorf("secret %q: %w", id, kind.ErrNotFound)
 	}

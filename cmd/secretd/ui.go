@@ -42,8 +42,11 @@ type listView struct {
 
 func (listView) PageTitle() string { return "My secrets" }
 
+// listRow is one secret of the list. Unreadable, when set, says why the
+// secret does not read; its name is then empty.
 type listRow struct {
 	ID, Name, Type, Title, Logo, Role string
+	Unreadable                        string
 	Updated                           time.Time
 }
 
@@ -58,7 +61,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, v visitor) {
 	for i, sec := range mine {
 		t, _ := s.reg.Lookup(sec.Type)
 		rows[i] = listRow{ID: sec.ID, Name: sec.Name, Type: sec.Type, Title: title(t, sec.Type),
-			Logo: t.Form.Logo, Role: string(sec.Role), Updated: sec.UpdatedAt}
+			Logo: t.Form.Logo, Role: string(sec.Role), Unreadable: sec.Unreadable, Updated: sec.UpdatedAt}
 	}
 	slices.SortFunc(rows, func(a, b listRow) int { return foldCompare(a.Name, b.Name) })
 	s.render(w, r, http.StatusOK, "list", v, listView{Notice: noticeOf(r), Secrets: rows})
@@ -309,10 +312,17 @@ func (s *server) reveal(w http.ResponseWriter, r *http.Request, v visitor) {
 		status := http.StatusInternalServerError
 		// Reveal refuses only visitors the secret is not shared with:
 		// for them it does not exist.
-		if errors.Is(err, access.ErrForbidden) || errors.Is(err, kind.ErrNotFound) {
+		detail := "cannot reveal this secret"
+		var ue *access.UnreadableError
+		switch {
+		case errors.Is(err, access.ErrForbidden) || errors.Is(err, kind.ErrNotFound):
 			status = http.StatusNotFound
+		case errors.As(err, &ue):
+			status, detail = http.StatusConflict, "this secret cannot be read: "+ue.Reason
+		default:
+			s.log.Error("reveal failed", "path", r.URL.Path, "err", err)
 		}
-		writeProblem(w, status, http.StatusText(status), "cannot reveal this secret")
+		writeProblem(w, status, http.StatusText(status), detail)
 		return
 	}
 
