@@ -22,8 +22,10 @@ const usage = `usage: secretd [flags] [command]
 Without a command, secretd serves the web UI and the JSON API.
 
 commands:
-  user add [-password P] [-admin] NAME   add a user (password printed once unless given)
-  group add NAME                         add a group
+  user add [-password P] [-admin] NAME   add a user; prints its id (and password, once, unless given)
+  user list                              print every user's name and id
+  group add NAME                         add a group and print its id
+  group list                             print every group's name, id and members
   group member add GROUP USER            add a user to a group
   key rotate                             add a master key version and re-wrap every data key
 
@@ -189,8 +191,12 @@ func command(ctx context.Context, c config, args []string, stdout io.Writer, log
 	switch strings.Join(args[:min(len(args), 2)], " ") {
 	case "user add":
 		return userAdd(ctx, cfg, args[2:], stdout)
+	case "user list":
+		return userList(ctx, cfg, args[2:], stdout)
 	case "group add":
 		return groupAdd(ctx, cfg, args[2:], stdout)
+	case "group list":
+		return groupList(ctx, cfg, args[2:], stdout)
 	case "key rotate":
 		return keyRotate(ctx, cfg, args[2:], stdout)
 	}

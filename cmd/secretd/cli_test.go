@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,9 +26,9 @@ func TestSubcommandsManageUsersAndGroups(t *testing.T) {
 		args []string
 		out  string
 	}{
-		{[]string{"user", "add", "-password", "bob-password", "bob"}, "created user bob with the given password"},
-		{[]string{"user", "add", "carol"}, "created user carol with password "},
-		{[]string{"group", "add", "ops"}, "created group ops"},
+		{[]string{"user", "add", "-password", "bob-password", "bob"}, ") with the given password"},
+		{[]string{"user", "add", "carol"}, ") with password "},
+		{[]string{"group", "add", "ops"}, "created group ops (id "},
 		{[]string{"group", "member", "add", "ops", "bob"}, "bob is now a member of ops"},
 	}
 	for _, s := range steps {
@@ -57,6 +58,64 @@ func TestSubcommandsManageUsersAndGroups(t *testing.T) {
 	}
 }
 
+func TestAddPrintsTheIDAndListsShowNamesIDsAndMembers(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	bobID := printedID(t, data, "user", "add", "-password", "bob-password", "bob")
+	carolID := printedID(t, data, "user", "add", "-password", "carol-password", "carol")
+	opsID := printedID(t, data, "group", "add", "ops")
+	secretd(t, data, "group", "member", "add", "ops", "carol")
+	secretd(t, data, "group", "member", "add", "ops", "bob")
+	emptyID := printedID(t, data, "group", "add", "empty")
+
+	_, users, _ := secretd(t, data, "user", "list")
+	_, groups, _ := secretd(t, data, "group", "list")
+
+	wantUsers := [][]string{{"NAME", "ID"}, {"bob", bobID}, {"carol", carolID}}
+	if got := table(users); !slices.EqualFunc(got, wantUsers, slices.Equal) {
+		t.Errorf("user list:\n%s\nwant rows %q", users, wantUsers)
+	}
+	wantGroups := [][]string{{"NAME", "ID", "MEMBERS"}, {"empty", emptyID}, {"ops", opsID, "bob,", "carol"}}
+	if got := table(groups); len(got) != 4 || !slices.EqualFunc(got[:3], wantGroups, slices.Equal) || got[3][0] != "system" {
+		t.Errorf("group list:\n%s\nwant rows %q, then system", groups, wantGroups)
+	}
+}
+
+// printedID runs an add command and returns the id it printed, checked
+// against the directory's.
+func printedID(t *testing.T, data string, args ...string) string {
+	t.Helper()
+	code, out, errs := secretd(t, data, args...)
+	_, after, ok := strings.Cut(out, "(id ")
+	id, _, _ := strings.Cut(after, ")")
+	if code != 0 || !ok || id == "" {
+		t.Fatalf("secretd %s: exit %d, stdout %q, stderr %q; want an id", strings.Join(args, " "), code, out, errs)
+	}
+
+	cfg := configurator.New(configurator.Options{DataDir: data})
+	defer cfg.Close()
+	dir, err := cfg.GroupManagement()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := args[len(args)-1]
+	user, uerr := dir.UserByName(context.Background(), name)
+	group, gerr := dir.GroupByName(context.Background(), name)
+	if (args[0] == "user" && (uerr != nil || user.ID != id)) || (args[0] == "group" && (gerr != nil || group.ID != id)) {
+		t.Fatalf("secretd %s printed id %q; the directory has user %q (%v), group %q (%v)",
+			strings.Join(args, " "), id, user.ID, uerr, group.ID, gerr)
+	}
+	return id
+}
+
+// table splits a printed table into rows of fields.
+func table(out string) [][]string {
+	var rows [][]string
+	for line := range strings.Lines(out) {
+		rows = append(rows, strings.Fields(line))
+	}
+	return rows
+}
+
 func TestSubcommandErrorsSayWhatIsWrong(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	secretd(t, data, "group", "add", "ops")
@@ -67,6 +126,8 @@ func TestSubcommandErrorsSayWhatIsWrong(t *testing.T) {
 	}{
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"user", "add"}, 2, "user add takes one user name"},
+		{[]string{"user", "list", "bob"}, 2, "user list takes no arguments"},
+		{[]string{"group", "list", "ops"}, 2, "group list takes no arguments"},
 		{[]string{"group", "member", "add", "ops"}, 2, "takes a group and a user name"},
 		{[]string{"group", "add", "ops"}, 1, `add group "ops"`},
 		{[]string{"group", "member", "add", "ops", "nobody"}, 1, "nobody"},

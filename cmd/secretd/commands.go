@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/secretgen/secretgen/configurator"
 	"github.com/secretgen/secretgen/runtime/directory"
@@ -41,7 +43,7 @@ func userAdd(ctx context.Context, cfg *configurator.Configurator, args []string,
 			return fmt.Errorf("make %q an admin: %w", name, err)
 		}
 	}
-	printCreated(stdout, name, shown)
+	printCreated(stdout, user, shown)
 	return nil
 }
 
@@ -60,14 +62,14 @@ func createUser(ctx context.Context, dir *directory.Directory, name, password st
 	return user, shown, nil
 }
 
-// printCreated tells the operator about a new user. A random password is
-// shown here, once, and never logged.
-func printCreated(w io.Writer, name, password string) {
+// printCreated tells the operator about a new user and its id, which API
+// paths take. A random password is shown here, once, and never logged.
+func printCreated(w io.Writer, user directory.User, password string) {
 	if password == "" {
-		fmt.Fprintf(w, "secretd: created user %s with the given password\n", name)
+		fmt.Fprintf(w, "secretd: created user %s (id %s) with the given password\n", user.Name, user.ID)
 		return
 	}
-	fmt.Fprintf(w, "secretd: created user %s with password %s\n", name, password)
+	fmt.Fprintf(w, "secretd: created user %s (id %s) with password %s\n", user.Name, user.ID, password)
 	fmt.Fprintf(w, "secretd: this password is shown only once; keep it somewhere safe\n")
 }
 
@@ -85,11 +87,74 @@ func groupAdd(ctx context.Context, cfg *configurator.Configurator, args []string
 	if err != nil {
 		return err
 	}
-	if _, err := dir.CreateGroup(ctx, args[0]); err != nil {
+	group, err := dir.CreateGroup(ctx, args[0])
+	if err != nil {
 		return fmt.Errorf("add group %q: %w", args[0], err)
 	}
-	fmt.Fprintf(stdout, "secretd: created group %s\n", args[0])
+	fmt.Fprintf(stdout, "secretd: created group %s (id %s)\n", group.Name, group.ID)
 	return nil
+}
+
+// userList prints every user's name and id, sorted by name.
+func userList(ctx context.Context, cfg *configurator.Configurator, args []string, stdout io.Writer) error {
+	if len(args) != 0 {
+		return usageError("user list takes no arguments")
+	}
+	dir, err := cfg.UserManagement()
+	if err != nil {
+		return err
+	}
+	users, err := dir.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("list users: %w", err)
+	}
+
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tID")
+	for _, u := range users {
+		fmt.Fprintf(tw, "%s\t%s\n", u.Name, u.ID)
+	}
+	return tw.Flush()
+}
+
+// groupList prints every group's name, id and members' names, sorted by
+// name.
+func groupList(ctx context.Context, cfg *configurator.Configurator, args []string, stdout io.Writer) error {
+	if len(args) != 0 {
+		return usageError("group list takes no arguments")
+	}
+	dir, err := cfg.GroupManagement()
+	if err != nil {
+		return err
+	}
+	groups, err := dir.Groups(ctx)
+	if err != nil {
+		return fmt.Errorf("list groups: %w", err)
+	}
+
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tID\tMEMBERS")
+	for _, g := range groups {
+		members, err := memberNames(ctx, dir, g)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Name, g.ID, members)
+	}
+	return tw.Flush()
+}
+
+// memberNames returns the names of a group's members, comma-separated.
+func memberNames(ctx context.Context, dir *directory.Directory, g directory.Group) (string, error) {
+	members, err := dir.Members(ctx, g.ID)
+	if err != nil {
+		return "", fmt.Errorf("list members of group %q: %w", g.Name, err)
+	}
+	names := make([]string, len(members))
+	for i, m := range members {
+		names[i] = m.Name
+	}
+	return strings.Join(names, ", "), nil
 }
 
 func groupMemberAdd(ctx context.Context, cfg *configurator.Configurator, args []string, stdout io.Writer) error {
@@ -175,6 +240,6 @@ func ensureAdmin(ctx context.Context, dir *directory.Directory, password string,
 	if err := dir.AddMember(ctx, system.ID, user.ID); err != nil {
 		return fmt.Errorf("add admin to group system: %w", err)
 	}
-	printCreated(stdout, "admin", shown)
+	printCreated(stdout, user, shown)
 	return nil
 }
