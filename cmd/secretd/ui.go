@@ -43,7 +43,7 @@ type listView struct {
 func (listView) PageTitle() string { return "My secrets" }
 
 // listRow is one secret of the list. Unreadable, when set, says why the
-// secret does not read; its name is then empty.
+// secret does not read; its name then says only that and its type.
 type listRow struct {
 	ID, Name, Type, Title, Logo, Role string
 	Unreadable                        string
@@ -60,7 +60,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, v visitor) {
 	rows := make([]listRow, len(mine))
 	for i, sec := range mine {
 		t, _ := s.reg.Lookup(sec.Type)
-		rows[i] = listRow{ID: sec.ID, Name: sec.Name, Type: sec.Type, Title: title(t, sec.Type),
+		rows[i] = listRow{ID: sec.ID, Name: s.named(sec).Name, Type: sec.Type, Title: title(t, sec.Type),
 			Logo: t.Form.Logo, Role: string(sec.Role), Unreadable: sec.Unreadable, Updated: sec.UpdatedAt}
 	}
 	slices.SortFunc(rows, func(a, b listRow) int { return foldCompare(a.Name, b.Name) })
@@ -309,20 +309,7 @@ func (s *server) update(w http.ResponseWriter, r *http.Request, v visitor) {
 func (s *server) reveal(w http.ResponseWriter, r *http.Request, v visitor) {
 	sec, err := s.svc.Reveal(r.Context(), v.Subject, r.PathValue("id"))
 	if err != nil {
-		status := http.StatusInternalServerError
-		// Reveal refuses only visitors the secret is not shared with:
-		// for them it does not exist.
-		detail := "cannot reveal this secret"
-		var ue *access.UnreadableError
-		switch {
-		case errors.Is(err, access.ErrForbidden) || errors.Is(err, kind.ErrNotFound):
-			status = http.StatusNotFound
-		case errors.As(err, &ue):
-			status, detail = http.StatusConflict, "this secret cannot be read: "+ue.Reason
-		default:
-			s.log.Error("reveal failed", "path", r.URL.Path, "err", err)
-		}
-		writeProblem(w, status, http.StatusText(status), detail)
+		s.revealFailed(w, r, err)
 		return
 	}
 
@@ -338,4 +325,21 @@ func (s *server) reveal(w http.ResponseWriter, r *http.Request, v visitor) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(out)
+}
+
+// revealFailed answers a reveal the access layer refused or could not do.
+func (s *server) revealFailed(w http.ResponseWriter, r *http.Request, err error) {
+	status, detail := http.StatusInternalServerError, "cannot reveal this secret"
+	var ue *access.UnreadableError
+	switch {
+	case errors.Is(err, access.ErrForbidden) || errors.Is(err, kind.ErrNotFound):
+		// Reveal refuses only visitors the secret is not shared with:
+		// for them it does not exist.
+		status = http.StatusNotFound
+	case errors.As(err, &ue):
+		status, detail = http.StatusConflict, "this secret cannot be read: "+ue.Reason
+	default:
+		s.log.Error("reveal failed", "path", r.URL.Path, "err", err)
+	}
+	writeProblem(w, status, http.StatusText(status), detail)
 }
