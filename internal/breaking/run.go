@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"go/token"
-	"go/types"
 	"io"
 	"os"
 	"path/filepath"
@@ -168,13 +167,7 @@ func loadCurrent(stderr io.Writer, tags, patterns []string) (*current, bool) {
 func typePositions(res *load.Result) map[model.TypeRef]token.Position {
 	out := map[model.TypeRef]token.Position{}
 	for _, d := range res.Decls {
-		var obj *types.TypeName
-		switch t := d.Member.(type) {
-		case *types.Alias:
-			obj = t.Obj()
-		case *types.Named:
-			obj = t.Obj()
-		}
+		obj := d.MemberObj()
 		if obj != nil && obj.Pkg() != nil {
 			ref := model.TypeRef{PkgPath: obj.Pkg().Path(), PkgName: obj.Pkg().Name(), Name: obj.Name()}
 			out[ref] = res.Fset.Position(obj.Pos())

@@ -65,6 +65,19 @@ type Decl struct {
 	RenamePos token.Pos
 }
 
+// MemberObj returns the type name the member refers to: the alias's own
+// name for `type Mail = SMTP`, the named type's otherwise, and nil when
+// the member is not a named type or an alias.
+func (d Decl) MemberObj() *types.TypeName {
+	switch t := d.Member.(type) {
+	case *types.Alias:
+		return t.Obj()
+	case *types.Named:
+		return t.Obj()
+	}
+	return nil
+}
+
 // Load loads the packages matched by patterns. Problems in the input are
 // returned as diagnostics; the error is for a load that could not run or
 // matched nothing.

@@ -180,13 +180,7 @@ func (b *builder) member(d load.Decl, pos token.Position) (TypeRef, *types.Struc
 		return TypeRef{}, nil, false
 	}
 
-	var obj *types.TypeName
-	switch t := d.Member.(type) {
-	case *types.Alias:
-		obj = t.Obj()
-	case *types.Named:
-		obj = t.Obj()
-	}
+	obj := d.MemberObj()
 	named, isNamed := types.Unalias(d.Member).(*types.Named)
 	if obj == nil || !isNamed {
 		b.ds.Addf(pos, "member %s is not a named type", types.TypeString(d.Member, qualifier))
