@@ -252,12 +252,28 @@ func (s *Service) view(t kind.Type, item kind.Item, sub Subject, a *acl, role Ro
 
 // viewItem is view for an item of any type; it also returns the
 // canonical payload in clear, for Reveal.
+// A secret that does not read is an *UnreadableError whose Secret holds
+// what the subject may still see of it: metadata, role and shares.
 func (s *Service) viewItem(item kind.Item, sub Subject, a *acl, role Role, member []string) (Secret, []byte, error) {
-	t, ok := s.reg.Lookup(item.Type)
-	if !ok {
-		return Secret{}, nil, &UnreadableError{ID: item.ID, Type: item.Type, Reason: "the type is not registered"}
+	var (
+		out  Secret
+		data []byte
+		err  error
+	)
+	if t, ok := s.reg.Lookup(item.Type); ok {
+		out, data, err = s.viewAs(t, item, sub, a, role, member)
+	} else {
+		err = &UnreadableError{ID: item.ID, Type: item.Type, Reason: "the type is not registered"}
 	}
-	return s.viewAs(t, item, sub, a, role, member)
+
+	var ue *UnreadableError
+	if errors.As(err, &ue) {
+		ue.Secret = Secret{Meta: item.Meta, Role: role, Unreadable: ue.Reason}
+		if a != nil {
+			ue.Secret.Users, ue.Secret.Groups = a.visible(sub.UserID, role, member)
+		}
+	}
+	return out, data, err
 }
 
 func (s *Service) viewAs(t kind.Type, item kind.Item, sub Subject, a *acl, role Role, member []string) (Secret, []byte, error) {
@@ -345,15 +361,10 @@ func (s *Service) listed(it kind.Item, sub Subject, a *acl, member []string) (Se
 	role := a.role(sub.UserID)
 	sec, _, err := s.viewItem(it, sub, a, role, member)
 	var ue *UnreadableError
-	if !errors.As(err, &ue) {
-		return sec, err
+	if errors.As(err, &ue) {
+		return ue.Secret, nil
 	}
-
-	sec = Secret{Meta: it.Meta, Role: role, Unreadable: ue.Reason}
-	if a != nil {
-		sec.Users, sec.Groups = a.visible(sub.UserID, role, member)
-	}
-	return sec, nil
+	return sec, err
 }
 
 // sortSecrets orders secrets by name, then id.

@@ -183,6 +183,10 @@ type UnreadableError struct {
 	ID     string
 	Type   string
 	Reason string // e.g. `decode Jira: key "port": want a number`
+	// Secret is what the subject may still see of it, when the subject
+	// may see it at all: metadata, role, shares, and Reason in
+	// Unreadable; never a payload.
+	Secret Secret
 }
 
 // Error names the secret, its type and the reason.
